@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*'],
+    // 2-core CI machines: keep integration tests with child processes from starving each other.
+    maxWorkers: 2,
+  },
+});
