@@ -1,0 +1,176 @@
+import type * as z from 'zod';
+import {
+  DOCS_ONLY_CONTRACTS,
+  isDeclarableContract,
+  isStructuredDataContract,
+  REFERENCE_CONTRACTS,
+} from './common/contract-names.ts';
+import type { VtnDocument } from './contracts/aion.ts';
+import {
+  carriesStructuredData,
+  DOCS_ONLY_CONTRACT_SCHEMAS,
+  StructuredDataDocumentSchema,
+} from './contracts/docs-only.ts';
+import { CONTRACT_SCHEMAS } from './contracts/index.ts';
+import { type ErrorObject, verdictFunction } from './fast-path.ts';
+import { toVtnIssues, type VtnIssue } from './issues.ts';
+
+export interface ValidateOptions {
+  /**
+   * Check the document against this one contract only (a reference contract, a docs-only name
+   * or a structured-data schema UUID). Without it, the document is checked against the master
+   * rules (`aion`) and every contract it lists in `validationContracts`.
+   */
+  contract?: string;
+}
+
+export type VtnValidationResult =
+  | { success: true; data: VtnDocument }
+  | { success: false; issues: VtnIssue[] };
+
+/** A contract's verdict; the issues of a failure are computed only when asked for. */
+type Verdict = { valid: true } | { valid: false; issues: () => VtnIssue[] };
+
+const VALID: Verdict = { valid: true };
+
+const schemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ...Object.entries(CONTRACT_SCHEMAS),
+  ...Object.entries(DOCS_ONLY_CONTRACT_SCHEMAS),
+]);
+
+/** Issues from Ajv's first error, used only if zod and the generated schema ever disagree. */
+function fromAjvErrors(errors: ErrorObject[] | null | undefined, contract: string): VtnIssue[] {
+  return (errors ?? []).map((error) => ({
+    path: error.instancePath,
+    message: error.message ?? `Fails JSON Schema keyword ${error.keyword}`,
+    code: error.keyword,
+    contract,
+  }));
+}
+
+function checkWithSchema(contract: string, schema: z.ZodType, document: unknown): Verdict {
+  const check = verdictFunction(contract, schema);
+  if (check(document)) return VALID;
+  const errors = check.errors;
+  return {
+    valid: false,
+    issues: () => {
+      const result = schema.safeParse(document);
+      return result.success ? fromAjvErrors(errors, contract) : toVtnIssues(result.error.issues, contract);
+    },
+  };
+}
+
+/** A structured-data schema UUID as a contract: the document declares it and carries data for it. */
+function checkStructuredDataSchema(schemaId: string, document: unknown): Verdict {
+  const parsed = StructuredDataDocumentSchema.safeParse(document);
+  if (!parsed.success) {
+    const issues = toVtnIssues(parsed.error.issues, schemaId);
+    return { valid: false, issues: () => issues };
+  }
+  const issues: VtnIssue[] = [];
+  if (!parsed.data.validationContracts.includes(schemaId)) {
+    issues.push({
+      path: '/validationContracts',
+      message: `validationContracts must include "${schemaId}"`,
+      code: 'contract_not_declared',
+      contract: schemaId,
+    });
+  }
+  if (!carriesStructuredData(parsed.data, schemaId)) {
+    issues.push({
+      path: '',
+      message: `The document declares structured-data schema ${schemaId} but carries no structuredData for it`,
+      code: 'missing_structured_data',
+      contract: schemaId,
+    });
+  }
+  return issues.length > 0 ? { valid: false, issues: () => issues } : VALID;
+}
+
+const knownContracts = [...REFERENCE_CONTRACTS, ...DOCS_ONLY_CONTRACTS];
+
+function checkContract(contract: string, document: unknown): Verdict {
+  const schema = schemas.get(contract);
+  if (schema !== undefined) return checkWithSchema(contract, schema, document);
+  if (typeof contract === 'string' && isStructuredDataContract(contract)) {
+    return checkStructuredDataSchema(contract, document);
+  }
+  const issues: VtnIssue[] = [
+    {
+      path: '',
+      message: `Unknown validation contract ${JSON.stringify(contract)}; use one of ${knownContracts.join(', ')} or a structured-data schema UUID`,
+      code: 'unknown_contract',
+      contract: String(contract),
+    },
+  ];
+  return { valid: false, issues: () => issues };
+}
+
+/** The contract names a document declares that have a rule; the master rules report the others. */
+function declaredContracts(document: unknown): string[] {
+  if (typeof document !== 'object' || document === null) return [];
+  const declared = (document as { validationContracts?: unknown }).validationContracts;
+  if (!Array.isArray(declared)) return [];
+  const names = declared.filter(
+    (name): name is string => typeof name === 'string' && isDeclarableContract(name),
+  );
+  return [...new Set(names)];
+}
+
+function withoutDuplicates(issues: VtnIssue[]): VtnIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.code}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A failure whose `issues` are built on first read (then kept); the getter is enumerable, so it serialises like data. */
+function failure(verdicts: Verdict[]): VtnValidationResult {
+  let issues: VtnIssue[] | undefined;
+  return {
+    success: false,
+    get issues() {
+      issues ??= withoutDuplicates(verdicts.flatMap((verdict) => (verdict.valid ? [] : verdict.issues())));
+      return issues;
+    },
+  };
+}
+
+function checkDocument(document: unknown, options: ValidateOptions | undefined): VtnValidationResult {
+  if (options?.contract !== undefined) {
+    const verdict = checkContract(options.contract, document);
+    return verdict.valid ? { success: true, data: document as VtnDocument } : failure([verdict]);
+  }
+  const verdicts = [checkContract('aion', document)];
+  for (const name of declaredContracts(document)) verdicts.push(checkContract(name, document));
+  if (verdicts.every((verdict) => verdict.valid)) return { success: true, data: document as VtnDocument };
+  return failure(verdicts);
+}
+
+/**
+ * Validates engine output against the VTN standard. Never throws: any value yields a verdict.
+ * On success `data` is the validated document itself (not a copy). On failure `issues` are
+ * computed when first read, so a caller that only needs the verdict does not pay for them.
+ */
+export function validate(document: unknown, options?: ValidateOptions): VtnValidationResult {
+  try {
+    return checkDocument(document, options);
+  } catch (error) {
+    // Pathologically deep input can exhaust the stack; report it instead of crashing the caller.
+    return {
+      success: false,
+      issues: [
+        {
+          path: '',
+          message: `The document could not be validated: ${error instanceof Error ? error.message : String(error)}`,
+          code: 'validation_failed',
+          contract: options?.contract ?? 'aion',
+        },
+      ],
+    };
+  }
+}
