@@ -1,0 +1,31 @@
+export { CoreEmulatorError, type CoreEmulatorErrorCode } from './errors.ts';
+export { emulatorSchema, mediaUrl, type RequestContext, type UploadedFilePart } from './resolvers.ts';
+export {
+  applySeed,
+  DEFAULT_IDENTIFIER_TYPE_ID,
+  SeedEntitySchema,
+  SeedIdentifierSchema,
+  SeedLibrarySchema,
+  SeedModelSchema,
+  SeedSchema,
+  type Seed,
+  type SeedLibrary,
+  type SeedOptions,
+} from './seed.ts';
+export {
+  startCoreEmulator,
+  type CoreEmulator,
+  type CoreEmulatorOptions,
+  type CoreEmulatorStats,
+} from './server.ts';
+export {
+  EmulatorStore,
+  type StoredBlob,
+  type StoredEntity,
+  type StoredIdentifier,
+  type StoredJob,
+  type StoredLibrary,
+  type StoredModel,
+  type StoredTask,
+} from './store.ts';
+export { parseCliArgs, type CliParseResult } from './cli-args.ts';
