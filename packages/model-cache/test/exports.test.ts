@@ -1,0 +1,12 @@
+import { expect, it } from 'vitest';
+
+it('exports exactly the public API', async () => {
+  const names = Object.keys(await import('../src/index.ts')).sort();
+  expect(names).toEqual([
+    'MANIFEST_FILE',
+    'ModelCache',
+    'ModelCacheError',
+    'resolveLibraryModelRoot',
+    'validateModelKey',
+  ]);
+});

@@ -1,0 +1,6 @@
+/** Deterministic content, so reads in every process can be compared with one expected hash. */
+export function modelBytes(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + 7) & 0xff;
+  return bytes;
+}
