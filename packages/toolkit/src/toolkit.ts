@@ -1,0 +1,351 @@
+import { createReadStream, openAsBlob } from 'node:fs';
+import { buildProcessForm, type ProcessRequest, parseProcessRequest } from '@engine-kit/contracts';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ChunkTask,
+  ChunkRun,
+  driveChunk,
+  type ResolvedTask,
+  type RunChunkOptions,
+  resolveTaskIds,
+} from './chunk-run.ts';
+import { ToolkitError } from './common/errors.ts';
+import { closeServer, isJsonContentType, listen, readBody, sendJson, sendText } from './common/http.ts';
+import { parseMultipart } from './common/multipart.ts';
+import { readImageSize } from './image-size.ts';
+import { guessMimeType } from './mime.ts';
+import { parseRangeHeader } from './range.ts';
+import { handleKeysRequest } from './redis-et/keys-api.ts';
+import { type KeyValueStore, MemoryKeyValueStore, RedisKeyValueStore } from './redis-et/store.ts';
+import type { ToolkitSummary } from './summary.ts';
+
+export interface StartToolkitOptions {
+  /** The engine's process webhook (`VERITONE_WEBHOOK_PROCESS`). */
+  processUrl: string;
+  host?: string;
+  /** Port of the toolkit's own server (webhooks, cacheURI, redisET); 0 = any free port. */
+  port?: number;
+  /** Root of taskTmpDir, engineDir and libraryModelDirectory; a temp folder (removed on close) by default. */
+  workDir?: string;
+  /**
+   * redisET: `false` disables it, `{ host, port }` uses that Redis, `'memory'` (the default)
+   * an in-memory store with the same behaviour, or any `KeyValueStore`.
+   */
+  redisEt?: false | 'memory' | { host: string; port: number } | KeyValueStore;
+}
+
+export interface Toolkit {
+  /** Base URL of the toolkit server. */
+  readonly url: string;
+  /** The `redisETUrl` given to engines, when redisET is enabled. */
+  readonly redisEtUrl: string | undefined;
+  readonly redisEtStore: 'redis' | 'memory' | undefined;
+  readonly workDir: string;
+  runChunk(task: ChunkTask, options?: RunChunkOptions): Promise<ToolkitSummary>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the emulated Engine Toolkit side: heartbeat, result and callback webhooks, the
+ * chunk's cacheURI (with HTTP Range support) and the redisET keys API, all on one server.
+ */
+export async function startToolkit(options: StartToolkitOptions): Promise<Toolkit> {
+  const host = options.host ?? '127.0.0.1';
+  // The store first: it is the step that can fail (Redis down), and then no temp folder is left behind.
+  const store = await createStore(options.redisEt ?? 'memory');
+  const ownsWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'engine-toolkit-')));
+  const active = new Map<string, ChunkRun>();
+  const scopes = {
+    allows: (scope: 'job' | 'task', id: string) =>
+      [...active.values()].some(
+        (run) => (scope === 'job' ? run.task.internalJobId : run.task.internalTaskId) === id,
+      ),
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://toolkit');
+    route(request, response, url).catch((error: Error) => {
+      if (!response.headersSent) sendText(response, 500, `toolkit error: ${error.message}`);
+      else response.destroy();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const [, section, taskId, ...rest] = url.pathname.split('/');
+    if (section === 'keys') {
+      if (!store) return sendText(response, 404, 'redisET is not enabled');
+      return handleKeysRequest(request, response, url, store, scopes);
+    }
+    const run = active.get(decodeURIComponent(taskId ?? ''));
+    if (!run) return sendText(response, 404, `no running task "${taskId ?? ''}"`);
+    if (section === 'cache' && rest.join('/') === 'chunk.data') return serveChunk(request, response, run);
+    if (request.method !== 'POST') return sendText(response, 405, 'use POST');
+    if (section === 'heartbeat') return receiveHeartbeat(request, response, run);
+    if (section === 'result') return receiveResult(request, response, run);
+    if (section === 'callback') {
+      await readBody(request);
+      return sendText(response, 204);
+    }
+    return sendText(response, 404, 'unknown toolkit endpoint');
+  }
+
+  const url = await listen(server, options.port ?? 0, host);
+  const redisEtUrl = store ? url : undefined;
+
+  async function runChunk(input: ChunkTask, runOptions: RunChunkOptions = {}): Promise<ToolkitSummary> {
+    const task = resolveTaskIds(input);
+    if (active.has(task.internalTaskId)) {
+      throw new ToolkitError('invalid_option', `task ${task.internalTaskId} is already running`);
+    }
+    const startedAt = new Date();
+    const run = new ChunkRun(task, runOptions.onEvent);
+    const fields = await prepareFields(task, { url, workDir, redisEtUrl });
+    const request = checkProcessRequest(fields);
+    active.set(task.internalTaskId, run);
+    try {
+      const completion = await driveChunk(
+        run,
+        options.processUrl,
+        () => buildForm(request, task),
+        runOptions,
+      );
+      await run.settleNotifications();
+      const invalid = run.outputs.filter((output) => output.valid === false).length;
+      const final =
+        completion.status === 'complete' && invalid > 0
+          ? {
+              status: 'failed' as const,
+              failureReason: 'invalid_data' as const,
+              failureMsg: `${invalid} output(s) are not valid VTN standard; see validationIssues`,
+            }
+          : completion;
+      const summary: ToolkitSummary = {
+        status: final.status,
+        ...(final.failureReason ? { failureReason: final.failureReason } : {}),
+        ...(final.failureMsg ? { failureMsg: final.failureMsg } : {}),
+        mode: typeof task.payload?.mode === 'string' ? task.payload.mode : 'chunk',
+        internalJobId: task.internalJobId,
+        internalTaskId: task.internalTaskId,
+        responseKind: completion.responseKind,
+        outputs: run.outputs,
+        heartbeats: run.heartbeats,
+        validationIssues: run.issues,
+        processCalls: run.processCalls,
+        notifications: run.notifications,
+        fields: redactSecrets(fields),
+        ...(redisEtUrl && store ? { redisEt: { url: redisEtUrl, store: store.kind } } : {}),
+        timings: { startedAt: startedAt.toISOString(), processMs: run.elapsedMs(), totalMs: run.elapsedMs() },
+      };
+      run.emit({ type: 'summary', internalTaskId: task.internalTaskId, summary });
+      return summary;
+    } finally {
+      active.delete(task.internalTaskId);
+    }
+  }
+
+  return {
+    url,
+    redisEtUrl,
+    redisEtStore: store?.kind,
+    workDir,
+    runChunk,
+    async close() {
+      await closeServer(server);
+      await store?.close();
+      if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Summaries get printed and pasted into issues: tokens stay out of them. */
+function redactSecrets(fields: Record<string, string>): Record<string, string> {
+  const redacted = { ...fields };
+  for (const name of ['token', 'controllerToken'])
+    if (redacted[name] !== undefined) redacted[name] = '[redacted]';
+  return redacted;
+}
+
+async function createStore(
+  setting: NonNullable<StartToolkitOptions['redisEt']>,
+): Promise<KeyValueStore | undefined> {
+  if (setting === false) return undefined;
+  if (setting === 'memory') return new MemoryKeyValueStore();
+  if ('get' in setting) return setting;
+  const store = new RedisKeyValueStore(setting);
+  try {
+    await store.ping();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** Creates the task's folders and computes every `/process` form field except the file. */
+async function prepareFields(
+  task: ResolvedTask,
+  context: { url: string; workDir: string; redisEtUrl: string | undefined },
+): Promise<Record<string, string>> {
+  const taskTmpDir = join(context.workDir, 'tasks', task.internalTaskId);
+  const engineDir = join(context.workDir, 'engine');
+  const libraryModelDirectory = join(context.workDir, 'cache', '0', 'libraries');
+  await Promise.all(
+    [taskTmpDir, engineDir, libraryModelDirectory].map((dir) => mkdir(dir, { recursive: true })),
+  );
+  const taskPath = encodeURIComponent(task.internalTaskId);
+  const fields: Record<string, string> = {
+    internalJobId: task.internalJobId,
+    internalTaskId: task.internalTaskId,
+    payload: JSON.stringify(task.payload ?? {}),
+    taskTmpDir,
+    engineDir,
+    libraryModelDirectory,
+    heartbeatWebhook: `${context.url}/heartbeat/${taskPath}`,
+    resultWebhook: `${context.url}/result/${taskPath}`,
+    externalCallbackWebhook: `${context.url}/callback/${taskPath}`,
+    maxTTL: String(task.maxTtlSeconds ?? 3600),
+    chunkContext: task.chunkContext ?? `${task.internalTaskId}:${task.chunkIndex ?? 0}`,
+    chunkIndex: String(task.chunkIndex ?? 0),
+  };
+  if (task.chunk) Object.assign(fields, await chunkFields(task.chunk, context.url, taskPath));
+  const optional: Record<string, string | number | undefined> = {
+    startOffsetMS: task.startOffsetMs ?? (task.chunk ? 0 : undefined),
+    endOffsetMS: task.endOffsetMs ?? (task.chunk ? 0 : undefined),
+    veritoneApiBaseUrl: task.veritoneApiBaseUrl,
+    token: task.token,
+    libraryId: task.libraryId,
+    libraryEngineModelId: task.libraryEngineModelId,
+    inputFolderID: task.inputFolderID,
+    controllerToken: task.controllerToken,
+    redisETUrl: context.redisEtUrl,
+  };
+  for (const [name, value] of Object.entries(optional)) if (value !== undefined) fields[name] = String(value);
+  for (const [name, value] of Object.entries(task.chunkMetadata ?? {}))
+    fields[`chunk-metadata-${name}`] = value;
+  return { ...fields, ...task.extraFields };
+}
+
+async function chunkFields(chunk: NonNullable<ChunkTask['chunk']>, url: string, taskPath: string) {
+  const info = await stat(chunk.path).catch(() => undefined);
+  if (!info?.isFile()) throw new ToolkitError('chunk_not_found', `chunk file not found: ${chunk.path}`);
+  const mimeType = chunk.mimeType ?? guessMimeType(chunk.path);
+  const fields: Record<string, string> = {
+    chunkMimeType: mimeType,
+    cacheURI: `${url}/cache/${taskPath}/chunk.data`,
+  };
+  if (mimeType.startsWith('image/')) {
+    const size = readImageSize(await readHead(chunk.path, 64 * 1024));
+    if (size) Object.assign(fields, { width: String(size.width), height: String(size.height) });
+  }
+  return fields;
+}
+
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks the fields with the `/process` contract before the engine sees them. */
+function checkProcessRequest(fields: Record<string, string>): ProcessRequest {
+  const parsed = parseProcessRequest(fields);
+  if (parsed.success) return parsed.data;
+  const details = parsed.issues.map((issue) => `${issue.path || '/'}: ${issue.message}`).join('; ');
+  throw new ToolkitError('invalid_option', `the /process request would be invalid: ${details}`);
+}
+
+async function buildForm(request: ProcessRequest, task: ResolvedTask): Promise<FormData> {
+  if (!task.chunk || task.disableChunkDownload) return buildProcessForm(request);
+  const contentType = request.chunkMimeType ?? 'application/octet-stream';
+  const data = await openAsBlob(task.chunk.path, { type: contentType });
+  return buildProcessForm(request, { data, filename: 'chunk.data', contentType });
+}
+
+async function serveChunk(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+  const chunk = run.task.chunk;
+  if (!chunk) return sendText(response, 404, 'this task has no chunk');
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return sendText(response, 405, 'use GET or HEAD');
+  const { size } = await stat(chunk.path);
+  const range = parseRangeHeader(request.headers.range, size);
+  response.setHeader('accept-ranges', 'bytes');
+  response.setHeader('content-type', chunk.mimeType ?? guessMimeType(chunk.path));
+  if (range.kind === 'unsatisfiable') {
+    response.setHeader('content-range', `bytes */${size}`);
+    return sendText(response, 416, 'requested range not satisfiable');
+  }
+  const start = range.kind === 'partial' ? range.start : 0;
+  const end = range.kind === 'partial' ? range.end : size - 1;
+  response.statusCode = range.kind === 'partial' ? 206 : 200;
+  if (range.kind === 'partial') response.setHeader('content-range', `bytes ${start}-${end}/${size}`);
+  response.setHeader('content-length', String(Math.max(0, end - start + 1)));
+  if (request.method === 'HEAD' || size === 0) {
+    response.end();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(chunk.path, { start, end }).on('error', reject).pipe(response).on('finish', resolve);
+  });
+}
+
+async function receiveHeartbeat(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+  const json = parseJsonBody(await readBody(request));
+  const issues = run.acceptHeartbeat(json);
+  if (issues.length === 0) return sendText(response, 204);
+  return sendJson(response, 400, { error: 'malformed heartbeat', issues });
+}
+
+async function receiveResult(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+  const contentType = request.headers['content-type'] ?? '';
+  if (contentType.startsWith('multipart/form-data')) return receiveMultipartResult(request, response, run);
+  const body = await readBody(request);
+  const issues = run.acceptResult(
+    isJsonContentType(contentType) || body.length > 0 ? parseJsonBody(body) : undefined,
+  );
+  if (issues.length === 0) return sendText(response, 204);
+  return sendJson(response, 400, { error: 'malformed result', issues });
+}
+
+/** The seed's `multipart: true` result: each uploaded file is one (non-VTN) output. */
+async function receiveMultipartResult(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+  const form = await parseMultipart(request);
+  if (form.files.length === 0 && form.fields.output !== undefined) {
+    const issues = run.acceptResult({
+      ...form.fields,
+      output: parseJsonBody(Buffer.from(form.fields.output)),
+    });
+    return issues.length === 0
+      ? sendText(response, 204)
+      : sendJson(response, 400, { error: 'malformed result', issues });
+  }
+  if (form.files.length === 0)
+    return sendJson(response, 400, { error: 'multipart result without files or output' });
+  for (const file of form.files) {
+    run.addOutput({
+      source: 'result-webhook',
+      contentType: file.mimeType,
+      body: `${file.filename} (${file.data.length} bytes)`,
+      ...(form.fields.chunkContext ? { chunkContext: form.fields.chunkContext } : {}),
+    });
+  }
+  return sendText(response, 204);
+}
+
+/** Malformed JSON is kept as the raw text so the parser reports it as an issue. */
+function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

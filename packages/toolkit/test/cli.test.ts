@@ -1,0 +1,220 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCli } from '../src/index.ts';
+import { fixture, packageDir, readLog, tempDir, writePng } from './helpers.ts';
+
+// These tests run the built CLI (`pnpm --filter @engine-kit/toolkit build` first, as `pnpm test` does).
+const launcher = join(packageDir, 'bin', 'engine-toolkit.js');
+
+let workspace: { dir: string; cleanup: () => void };
+beforeEach(() => {
+  workspace = tempDir();
+});
+afterEach(() => workspace.cleanup());
+
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [launcher, ...args], {
+      env: { PATH: process.env.PATH, FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+    });
+    child.stderr.on('data', (data) => {
+      stderr += data;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('engine-toolkit CLI (built)', () => {
+  it('process prints a JSON summary and exits 0 for a completed chunk', async () => {
+    const chunk = writePng(workspace.dir, 32, 16);
+    const result = await runCli([
+      'process',
+      '--chunk',
+      chunk,
+      '--payload',
+      '{"threshold":1}',
+      '--start-ms',
+      '500',
+      '--end-ms',
+      '900',
+      '--metadata',
+      'x-aiware-chunk-timestamp=42',
+      '--',
+      ...fixture('sync-engine.mjs'),
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ status: 'complete', responseKind: 'vtn', validationIssues: [] });
+    expect(summary.outputs[0].output.series[0]).toMatchObject({ startTimeMs: 500, stopTimeMs: 900 });
+    expect(summary.fields).toMatchObject({
+      width: '32',
+      height: '16',
+      'chunk-metadata-x-aiware-chunk-timestamp': '42',
+    });
+    expect(summary.timings.readyMs).toBeGreaterThanOrEqual(0);
+    const [entry] = readLog(join(workspace.dir, 'engine.log')).filter((line) => line.event === 'process');
+    expect(JSON.parse((entry!.fields as Record<string, string>).payload!)).toEqual({ threshold: 1 });
+  });
+
+  it('exits 1 and reports the issues when the engine returns invalid VTN', async () => {
+    const chunk = writePng(workspace.dir, 8, 8);
+    const result = await runCli(['process', '--chunk', chunk, '--', ...fixture('invalid-engine.mjs')]);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.failureReason).toBe('invalid_data');
+    expect(summary.validationIssues.length).toBeGreaterThan(0);
+  });
+
+  it('exits 0 for an ignored chunk and 1 for a crashed engine', async () => {
+    const chunk = writePng(workspace.dir, 8, 8);
+    const ignored = await runCli(['process', '--chunk', chunk, '--', ...fixture('ignore-engine.mjs')]);
+    expect(ignored.code).toBe(0);
+    expect(JSON.parse(ignored.stdout).status).toBe('ignored');
+    const crashed = await runCli(['process', '--chunk', chunk, '--', ...fixture('crash-engine.mjs')]);
+    expect(crashed.code).toBe(1);
+    expect(JSON.parse(crashed.stdout).failureReason).toBe('system_error');
+  });
+
+  it('train runs library-train against the core URL', async () => {
+    const result = await runCli([
+      'train',
+      '--core',
+      'http://127.0.0.1:9/',
+      '--token',
+      't0k',
+      '--library-id',
+      'lib',
+      '--library-engine-model-id',
+      'lem',
+      '--',
+      ...fixture('library-engine.mjs'),
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ status: 'complete', mode: 'library-train' });
+    expect(summary.fields).toMatchObject({
+      veritoneApiBaseUrl: 'http://127.0.0.1:9',
+      token: '[redacted]',
+      libraryId: 'lib',
+    });
+    expect(result.stdout).not.toContain('t0k');
+    const [entry] = readLog(join(workspace.dir, 'engine.log')).filter((line) => line.event === 'process');
+    expect((entry!.fields as Record<string, string>).token).toBe('t0k');
+    expect(JSON.parse(summary.fields.payload)).toEqual({
+      mode: 'library-train',
+      libraryId: 'lib',
+      libraryEngineModelId: 'lem',
+    });
+  });
+
+  it('exits 2 with usage help on a bad command line', async () => {
+    const result = await runCli(['process', '--chunk', 'x.png']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no engine command');
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('engine-toolkit console (built)', () => {
+  it('serves the console for VERITONE_TESTMODE=true and stops the engine on SIGTERM', async () => {
+    const child = spawn(process.execPath, [launcher, '--port', '0', '--', ...fixture('sync-engine.mjs')], {
+      env: {
+        PATH: process.env.PATH,
+        VERITONE_TESTMODE: 'true',
+        FIXTURE_LOG: join(workspace.dir, 'engine.log'),
+      },
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stderr = '';
+        child.stderr.on('data', (data) => {
+          stderr += data;
+          const match = /test console at (http:\/\/\S+?)\/ /.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.on('close', () => reject(new Error(`console exited early: ${stderr}`)));
+      });
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Engine Toolkit Test Console');
+      expect(await (await fetch(`${url}/api/ready`)).json()).toEqual({ status: 200 });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await closed).toBe(0);
+    expect(readLog(join(workspace.dir, 'engine.log'))).toEqual([{ event: 'sigterm' }]);
+  });
+});
+
+describe('parseCli', () => {
+  it('parses run with library options and a chunk', () => {
+    const command = parseCli([
+      'run',
+      '--core',
+      'http://core',
+      '--token',
+      't',
+      '--library-id',
+      'l',
+      '--library-engine-model-id',
+      'm',
+      '--chunk',
+      'a.png',
+      '--notify',
+      'http://n1',
+      '--notify',
+      'http://n2',
+      '--',
+      'python',
+      'engine.py',
+      '--flag',
+    ]);
+    expect(command).toMatchObject({
+      name: 'run',
+      launch: { command: ['python', 'engine.py', '--flag'] },
+      task: {
+        chunk: { path: 'a.png' },
+        veritoneApiBaseUrl: 'http://core',
+        notifyUris: ['http://n1', 'http://n2'],
+        payload: { mode: 'library-run', libraryId: 'l', libraryEngineModelId: 'm' },
+      },
+    });
+  });
+
+  it('starts the console for a bare command when VERITONE_TESTMODE=true', () => {
+    expect(parseCli(['--', 'node', 'e.js'], { VERITONE_TESTMODE: 'true' })).toMatchObject({
+      name: 'console',
+      port: 9090,
+    });
+    expect(() => parseCli(['--', 'node', 'e.js'], {})).toThrow(/missing command/);
+  });
+
+  it('rejects bad payloads, numbers and missing library options with usage errors', () => {
+    expect(() => parseCli(['process', '--chunk', 'a', '--payload', '[1]', '--', 'e'])).toThrow(/JSON object/);
+    expect(() => parseCli(['process', '--chunk', 'a', '--payload', '{"mode":"stream"}', '--', 'e'])).toThrow(
+      /not a valid task payload/,
+    );
+    expect(() => parseCli(['process', '--chunk', 'a', '--max-ttl', 'soon', '--', 'e'])).toThrow(/--max-ttl/);
+    expect(() => parseCli(['train', '--core', 'x', '--', 'e'])).toThrow(
+      /--token, --library-id, --library-engine-model-id/,
+    );
+    expect(() => parseCli(['process', '--', 'e'])).toThrow(/--chunk/);
+  });
+
+  it('honours VERITONE_DISABLE_CHUNK_DOWNLOAD', () => {
+    const command = parseCli(['process', '--chunk', 'a', '--', 'e'], {
+      VERITONE_DISABLE_CHUNK_DOWNLOAD: 'true',
+    });
+    expect(command).toMatchObject({ task: { disableChunkDownload: true } });
+  });
+});

@@ -1,0 +1,3 @@
+import { definePackageBuild } from '../../tooling/tsup.base';
+
+export default definePackageBuild({ index: 'src/index.ts', cli: 'src/cli.ts' });
