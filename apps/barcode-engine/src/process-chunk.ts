@@ -1,0 +1,25 @@
+import { decodeImage, isSupportedImageMime } from './image.ts';
+import { scanQrCodes } from './qr-scan.ts';
+import { type BarcodeVtn, barcodesToVtn } from './vtn.ts';
+
+export type ChunkOutcome = { kind: 'ignored'; reason: string } | { kind: 'vtn'; vtn: BarcodeVtn };
+
+export interface ChunkInput {
+  chunkMimeType?: string | undefined;
+  bytes: Uint8Array;
+}
+
+/**
+ * The engine's whole decision for one chunk: non-image chunks are ignored (the engine answers
+ * 204), images are scanned. Undecodable images throw `ImageDecodeError` (failureReason `invalid_data`).
+ */
+export function processBarcodeChunk(input: ChunkInput): ChunkOutcome {
+  if (!isSupportedImageMime(input.chunkMimeType)) {
+    return {
+      kind: 'ignored',
+      reason: `chunk MIME type ${input.chunkMimeType ?? '(none)'} is not PNG or JPEG`,
+    };
+  }
+  const image = decodeImage(input.bytes);
+  return { kind: 'vtn', vtn: barcodesToVtn(scanQrCodes(image), image) };
+}

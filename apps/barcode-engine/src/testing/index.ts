@@ -1,0 +1,11 @@
+export { createRng } from './rng.ts';
+export type { Rng } from './rng.ts';
+export { generateQrFrame, generateQrFrames } from './frames.ts';
+export type { QrFrame, QrFrameOptions, QrTruth } from './frames.ts';
+export { polygonError, scoreQrFrame, summariseFrameScores } from './scoring.ts';
+export type { FrameScore, FrameSetScore, ReportedCode } from './scoring.ts';
+export { decodeImage } from '../image.ts';
+export { scanQrCodes } from '../qr-scan.ts';
+export { barcodesToVtn } from '../vtn.ts';
+export { writeQrFrames } from './demo-files.ts';
+export type { WrittenQrFrame } from './demo-files.ts';

@@ -1,0 +1,25 @@
+export { createRng } from './rng.ts';
+export type { Rng } from './rng.ts';
+export {
+  generateLogoLibrary,
+  generateNonLibraryImages,
+  randomLogoDesign,
+  renderLogo,
+  transformImage,
+  TRANSFORMS,
+} from './logos.ts';
+export type {
+  LibraryEntity,
+  LibraryImage,
+  LogoDesign,
+  LogoLibraryOptions,
+  Transform,
+  TransformedFrame,
+} from './logos.ts';
+export { scoreRecognition } from './scoring.ts';
+export type { RecognitionScore, RecognitionTrial } from './scoring.ts';
+export { decodeImage, encodeJpeg, encodePng } from '../image.ts';
+export { fingerprintImage } from '../fingerprint.ts';
+export { buildModel, matchFingerprint } from '../model.ts';
+export { writeLogoLibrarySeed, writeLogoTestFrames } from './demo-files.ts';
+export type { LibrarySeedOptions, WrittenLibrary, WrittenTestFrame } from './demo-files.ts';

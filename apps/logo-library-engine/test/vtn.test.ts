@@ -1,0 +1,32 @@
+import { validate } from '@engine-kit/vtn-standard';
+import { describe, expect, it } from 'vitest';
+import { logoMatchesToVtn } from '../src/vtn.ts';
+
+describe('logoMatchesToVtn', () => {
+  it('reports a recognised entity as a valid VTN logo object labelled with its name, with library ids and a rounded confidence', () => {
+    const vtn = logoMatchesToVtn('lib-1', [
+      {
+        entityId: 'e-1',
+        entityIdentifierId: 'i-1',
+        entityName: 'Acme',
+        distance: 0.05,
+        confidence: 0.833333,
+      },
+    ]);
+    expect(vtn.object).toEqual([
+      {
+        type: 'logo',
+        label: 'Acme',
+        confidence: 0.8333,
+        libraryId: 'lib-1',
+        entityId: 'e-1',
+        entityIdentifierId: 'i-1',
+      },
+    ]);
+    expect(validate(vtn)).toMatchObject({ success: true });
+  });
+
+  it('reports an empty object list when nothing was recognised', () => {
+    expect(logoMatchesToVtn('lib-1', []).object).toEqual([]);
+  });
+});

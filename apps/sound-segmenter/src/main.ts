@@ -1,0 +1,4 @@
+import { runEngine } from '@engine-kit/engine';
+import { soundSegmenterEngine } from './engine.ts';
+
+await runEngine(soundSegmenterEngine());
