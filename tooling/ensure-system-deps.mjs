@@ -16,7 +16,9 @@ if (missing.length > 0) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
     console.error(`engine-kit tests need these system packages: ${packages.join(', ')}.`);
-    console.error(`Install them (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}) and run again.`);
+    console.error(
+      `Install them (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}) and run again.`,
+    );
     process.exit(1);
   }
   console.log(`Installing system packages for the tests: ${packages.join(', ')}`);

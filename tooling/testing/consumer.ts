@@ -49,10 +49,14 @@ export function compileConsumer(options: {
       }),
     );
     try {
-      execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', workDir], {
-        encoding: 'utf8',
-        stdio: 'pipe',
-      });
+      execFileSync(
+        process.execPath,
+        [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', workDir],
+        {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        },
+      );
       return { ok: true, output: '' };
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string };
