@@ -11,6 +11,7 @@ export interface LogoObject {
 
 export interface LogoVtn {
   schemaId: string;
+  validationContracts: ['logo'];
   object: LogoObject[];
 }
 
@@ -21,10 +22,14 @@ function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-/** VTN for one frame: one `logo` object per recognised entity, or an empty object list. */
+/**
+ * VTN for one frame: one `logo` object per recognised entity, or an empty object list. It declares
+ * the engine-category `logo` contract, which `@engine-kit/vtn-standard` checks as object output of type `logo`.
+ */
 export function logoMatchesToVtn(libraryId: string, matches: readonly LogoMatch[]): LogoVtn {
   return {
     schemaId: VTN_SCHEMA_ID,
+    validationContracts: ['logo'],
     object: matches.map((match) => ({
       type: 'logo',
       ...(match.entityName ? { label: match.entityName } : {}),

@@ -23,7 +23,16 @@ describe('logoMatchesToVtn', () => {
         entityIdentifierId: 'i-1',
       },
     ]);
+    expect(vtn.validationContracts).toEqual(['logo']);
     expect(validate(vtn)).toMatchObject({ success: true });
+  });
+
+  it('is rejected by the declared logo contract when an object is not of type logo', () => {
+    const vtn = logoMatchesToVtn('lib-1', [
+      { entityId: 'e-1', entityIdentifierId: 'i-1', entityName: 'Acme', distance: 0.05, confidence: 0.8 },
+    ]);
+    const mistyped = { ...vtn, object: vtn.object.map((object) => ({ ...object, type: 'face' })) };
+    expect(validate(mistyped)).toMatchObject({ success: false });
   });
 
   it('reports an empty object list when nothing was recognised', () => {
