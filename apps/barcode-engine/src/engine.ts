@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { EngineError, type EngineDefinition } from '@engine-kit/engine';
-import { ImageDecodeError, isSupportedImageMime } from './image.ts';
+import { imageChunkFailure, isSupportedImageMime } from '@engine-kit-apps/sample-support';
 import { processBarcodeChunk } from './process-chunk.ts';
 
 async function readChunk(path: string | undefined): Promise<Uint8Array> {
@@ -27,13 +27,7 @@ export function barcodeEngine(overrides: Partial<EngineDefinition> = {}): Engine
         });
         return outcome.kind === 'vtn' ? outcome.vtn : context.ignore();
       } catch (error) {
-        if (!(error instanceof ImageDecodeError)) throw error;
-        // The same bytes will never decode: 422 tells the toolkit this is the input, not the engine.
-        throw new EngineError('handler_failed', `${error.code}: ${error.message}`, {
-          status: 422,
-          failureReason: 'invalid_data',
-          cause: error,
-        });
+        throw imageChunkFailure(error);
       }
     },
     ...overrides,

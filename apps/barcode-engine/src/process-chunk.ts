@@ -1,4 +1,4 @@
-import { decodeImage, isSupportedImageMime } from './image.ts';
+import { decodeImage, isSupportedImageMime } from '@engine-kit-apps/sample-support';
 import { scanQrCodes } from './qr-scan.ts';
 import { type BarcodeVtn, barcodesToVtn } from './vtn.ts';
 

@@ -1,5 +1,5 @@
 import jsQR from 'jsqr';
-import type { RgbaImage } from './image.ts';
+import type { RgbaImage } from '@engine-kit-apps/sample-support';
 
 export interface PixelPoint {
   x: number;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeImage } from '../src/image.ts';
+import { decodeImage } from '@engine-kit-apps/sample-support';
 import { writeQrFrames } from '../src/testing/demo-files.ts';
 
 let dir: string | undefined;

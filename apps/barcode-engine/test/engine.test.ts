@@ -1,43 +1,34 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type EngineSession, startEngineSession } from '@engine-kit/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateQrFrame } from '../src/testing/frames.ts';
 import { scoreQrFrame } from '../src/testing/scoring.ts';
-import { APP_DIR, ENGINE_COMMAND, ENGINE_ENV, engineLog } from './support/engine-command.ts';
+import {
+  type ScratchDir,
+  createScratchDir,
+  engineLog,
+  sourceEngineLaunch,
+} from '@engine-kit-apps/sample-support/testing';
+import { APP_DIR } from './support/engine-command.ts';
 
 let session: EngineSession;
 const log = engineLog();
-let dir: string;
+let scratch: ScratchDir;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'barcode-engine-'));
-  session = await startEngineSession({
-    command: ENGINE_COMMAND,
-    env: ENGINE_ENV,
-    cwd: APP_DIR,
-    readyTimeoutMs: 50_000,
-    onEngineOutput: log.collect,
-  });
+  scratch = await createScratchDir('barcode-engine-');
+  session = await startEngineSession(sourceEngineLaunch(APP_DIR, log));
 });
 
 afterAll(async () => {
   await session?.close();
-  await rm(dir, { recursive: true, force: true });
+  await scratch?.remove();
 });
-
-async function chunkFile(name: string, bytes: Uint8Array): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, bytes);
-  return path;
-}
 
 describe('barcode engine through the toolkit', () => {
   it('answers an image chunk with barcode objects for every code in the frame', async () => {
     const frame = generateQrFrame({ seed: 301, codes: 2, width: 480, height: 360 });
     const summary = await session.toolkit.runChunk({
-      chunk: { path: await chunkFile('frame.png', frame.bytes), mimeType: frame.mime },
+      chunk: { path: await scratch.file('frame.png', frame.bytes), mimeType: frame.mime },
       payload: {},
     });
     expect(summary).toMatchObject({ status: 'complete', responseKind: 'vtn', validationIssues: [] });
@@ -49,7 +40,10 @@ describe('barcode engine through the toolkit', () => {
 
   it('ignores a chunk that is not an image (204)', async () => {
     const summary = await session.toolkit.runChunk({
-      chunk: { path: await chunkFile('audio.wav', new Uint8Array([82, 73, 70, 70])), mimeType: 'audio/wav' },
+      chunk: {
+        path: await scratch.file('audio.wav', new Uint8Array([82, 73, 70, 70])),
+        mimeType: 'audio/wav',
+      },
     });
     expect(summary).toMatchObject({ status: 'ignored', responseKind: 'ignored' });
     expect(summary.processCalls.at(-1)?.status).toBe(204);
@@ -58,7 +52,7 @@ describe('barcode engine through the toolkit', () => {
   it('fails an image chunk that cannot be decoded', async () => {
     const summary = await session.toolkit.runChunk({
       chunk: {
-        path: await chunkFile(
+        path: await scratch.file(
           'broken.png',
           generateQrFrame({ seed: 3, format: 'png' }).bytes.subarray(0, 60),
         ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage, detectImageFormat } from '../src/image.ts';
+import { decodeImage, detectImageFormat } from '@engine-kit-apps/sample-support';
 import { generateQrFrame } from '../src/testing/frames.ts';
 import { polygonError } from '../src/testing/scoring.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError } from '../src/image.ts';
+import { ImageDecodeError } from '@engine-kit-apps/sample-support';
 import { processBarcodeChunk } from '../src/process-chunk.ts';
 import { generateQrFrame } from '../src/testing/frames.ts';
 

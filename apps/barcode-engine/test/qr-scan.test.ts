@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../src/image.ts';
+import { decodeImage } from '@engine-kit-apps/sample-support';
 import { scanQrCodes } from '../src/qr-scan.ts';
 import { generateQrFrame, generateQrFrames } from '../src/testing/frames.ts';
 import { scoreQrFrame, summariseFrameScores } from '../src/testing/scoring.ts';

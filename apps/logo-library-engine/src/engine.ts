@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ProcessRequest } from '@engine-kit/contracts';
 import { EngineError, type EngineDefinition } from '@engine-kit/engine';
 import { LogoEngineError } from './errors.ts';
-import { ImageDecodeError, isSupportedImageMime } from './image.ts';
+import { imageChunkFailure, isSupportedImageMime } from '@engine-kit-apps/sample-support';
 import { type LogoModel, MODEL_CONTENT_TYPE, MODEL_FILE_NAME } from './model.ts';
 import { loadModelFile, recogniseLogo } from './recognise.ts';
 import { fetchBytes, trainLogoModel } from './train.ts';
@@ -94,13 +94,7 @@ export function logoLibraryEngine(
       try {
         return recogniseLogo(logoModel, await readFile(request.chunk), options.threshold);
       } catch (error) {
-        if (!(error instanceof ImageDecodeError)) throw error;
-        // The same bytes will never decode: 422 tells the toolkit this is the input, not the engine.
-        throw new EngineError('handler_failed', `${error.code}: ${error.message}`, {
-          status: 422,
-          failureReason: 'invalid_data',
-          cause: error,
-        });
+        throw imageChunkFailure(error);
       }
     },
     ...overrides,

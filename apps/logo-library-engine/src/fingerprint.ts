@@ -1,4 +1,4 @@
-import type { RgbaImage } from './image.ts';
+import type { RgbaImage } from '@engine-kit-apps/sample-support';
 
 /** A perceptual fingerprint: 64-bit DCT hash of luminance plus a coarse colour layout. */
 export interface Fingerprint {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LogoEngineError } from './errors.ts';
 import { fingerprintImage } from './fingerprint.ts';
-import { decodeImage } from './image.ts';
+import { decodeImage } from '@engine-kit-apps/sample-support';
 import { DEFAULT_MATCH_THRESHOLD, type LogoModel, matchFingerprint, parseModelText } from './model.ts';
 import { type LogoVtn, logoMatchesToVtn } from './vtn.ts';
 

@@ -1,6 +1,6 @@
 import { LogoEngineError } from './errors.ts';
 import { fingerprintImage } from './fingerprint.ts';
-import { decodeImage, ImageDecodeError } from './image.ts';
+import { decodeImage, ImageDecodeError } from '@engine-kit-apps/sample-support';
 import { buildModel, type LogoModel, type ModelFingerprint } from './model.ts';
 
 /** The parts of a library entity identifier training needs (library-client's type fits). */

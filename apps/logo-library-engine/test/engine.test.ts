@@ -9,7 +9,8 @@ import { parseModelText } from '../src/model.ts';
 import { type WrittenLibrary, writeLogoLibrarySeed, writeLogoTestFrames } from '../src/testing/demo-files.ts';
 import { type RecognitionTrial, scoreRecognition } from '../src/testing/scoring.ts';
 import type { LogoVtn } from '../src/vtn.ts';
-import { APP_DIR, ENGINE_COMMAND, ENGINE_ENV, engineLog } from './support/engine-command.ts';
+import { engineLog, sourceEngineLaunch } from '@engine-kit-apps/sample-support/testing';
+import { APP_DIR } from './support/engine-command.ts';
 
 const TOKEN = 'test-token';
 const manifest = JSON.parse(await readFile(join(APP_DIR, 'manifest.json'), 'utf8')) as { engineId: string };
@@ -24,13 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'logo-engine-'));
   written = await writeLogoLibrarySeed(join(dir, 'library'), { seed: 901, engineId: manifest.engineId });
   core = await startCoreEmulator({ seed: written.seedFile, token: TOKEN });
-  session = await startEngineSession({
-    command: ENGINE_COMMAND,
-    env: ENGINE_ENV,
-    cwd: APP_DIR,
-    readyTimeoutMs: 50_000,
-    onEngineOutput: log.collect,
-  });
+  session = await startEngineSession(sourceEngineLaunch(APP_DIR, log));
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import {
   fingerprintImage,
   hammingDistance,
 } from '../src/fingerprint.ts';
-import { createRng } from '../src/testing/rng.ts';
+import { createRng } from '@engine-kit-apps/sample-support/testing';
 import { randomLogoDesign, renderLogo } from '../src/testing/logos.ts';
 
 describe('fingerprintImage', () => {

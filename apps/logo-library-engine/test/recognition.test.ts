@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintImage } from '../src/fingerprint.ts';
-import { decodeImage } from '../src/image.ts';
+import { decodeImage } from '@engine-kit-apps/sample-support';
 import { buildModel, matchFingerprint, type ModelFingerprint } from '../src/model.ts';
 import {
   generateLogoLibrary,

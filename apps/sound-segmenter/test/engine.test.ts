@@ -1,38 +1,29 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type EngineSession, startEngineSession } from '@engine-kit/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreSegments, segmentsFromSeries } from '../src/testing/scoring.ts';
 import { generateWav } from '../src/testing/wav.ts';
 import type { SoundVtn } from '../src/vtn.ts';
-import { APP_DIR, ENGINE_COMMAND, ENGINE_ENV, engineLog } from './support/engine-command.ts';
+import {
+  type ScratchDir,
+  createScratchDir,
+  engineLog,
+  sourceEngineLaunch,
+} from '@engine-kit-apps/sample-support/testing';
+import { APP_DIR } from './support/engine-command.ts';
 
 let session: EngineSession;
-let dir: string;
+let scratch: ScratchDir;
 const log = engineLog();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sound-segmenter-'));
-  session = await startEngineSession({
-    command: ENGINE_COMMAND,
-    env: ENGINE_ENV,
-    cwd: APP_DIR,
-    readyTimeoutMs: 50_000,
-    onEngineOutput: log.collect,
-  });
+  scratch = await createScratchDir('sound-segmenter-');
+  session = await startEngineSession(sourceEngineLaunch(APP_DIR, log));
 });
 
 afterAll(async () => {
   await session?.close();
-  await rm(dir, { recursive: true, force: true });
+  await scratch?.remove();
 });
-
-async function chunkFile(name: string, bytes: Uint8Array): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, bytes);
-  return path;
-}
 
 function heartbeatOf(entry: { heartbeat: unknown }) {
   return entry.heartbeat as {
@@ -47,7 +38,7 @@ describe('sound-segmenter through the toolkit', () => {
   it('posts each segment through the result webhook and completes with the counters', async () => {
     const wav = generateWav({ seed: 501, segments: 10 });
     const summary = await session.toolkit.runChunk({
-      chunk: { path: await chunkFile('input.wav', wav.bytes), mimeType: 'audio/wav' },
+      chunk: { path: await scratch.file('input.wav', wav.bytes), mimeType: 'audio/wav' },
       disableChunkDownload: true,
       payload: {},
     });
@@ -73,7 +64,7 @@ describe('sound-segmenter through the toolkit', () => {
   it('fails with invalid_data when the input is not a WAV', async () => {
     const summary = await session.toolkit.runChunk({
       chunk: {
-        path: await chunkFile('input.mp3', new TextEncoder().encode('ID3 definitely not a wav file')),
+        path: await scratch.file('input.mp3', new TextEncoder().encode('ID3 definitely not a wav file')),
         mimeType: 'audio/wav',
       },
       payload: {},
@@ -89,7 +80,7 @@ describe('sound-segmenter through the toolkit', () => {
     const wav = generateWav({ seed: 502, segments: 10 });
     const summary = await session.toolkit.runChunk({
       chunk: {
-        path: await chunkFile('cut.wav', wav.bytes.subarray(0, wav.bytes.byteLength / 2)),
+        path: await scratch.file('cut.wav', wav.bytes.subarray(0, wav.bytes.byteLength / 2)),
         mimeType: 'audio/wav',
       },
       payload: {},

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
-import { encodeJpeg, encodePng, type ImageFormat, type RgbaImage } from '../image.ts';
+import { encodeJpeg, encodePng, type ImageFormat, type RgbaImage } from '@engine-kit-apps/sample-support';
 import type { PixelPoint } from '../qr-scan.ts';
-import { createRng, type Rng } from './rng.ts';
+import { createRng, type Rng } from '@engine-kit-apps/sample-support/testing';
 
 /** Ground truth for one rendered symbol: text and corners TL, TR, BR, BL in pixels. */
 export interface QrTruth {

@@ -1,10 +1,10 @@
-export { createRng } from './rng.ts';
-export type { Rng } from './rng.ts';
+export { createRng } from '@engine-kit-apps/sample-support/testing';
+export type { Rng } from '@engine-kit-apps/sample-support/testing';
 export { generateQrFrame, generateQrFrames } from './frames.ts';
 export type { QrFrame, QrFrameOptions, QrTruth } from './frames.ts';
 export { polygonError, scoreQrFrame, summariseFrameScores } from './scoring.ts';
 export type { FrameScore, FrameSetScore, ReportedCode } from './scoring.ts';
-export { decodeImage } from '../image.ts';
+export { decodeImage } from '@engine-kit-apps/sample-support';
 export { scanQrCodes } from '../qr-scan.ts';
 export { barcodesToVtn } from '../vtn.ts';
 export { writeQrFrames } from './demo-files.ts';

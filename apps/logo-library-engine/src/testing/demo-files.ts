@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeImage } from '../image.ts';
+import { decodeImage } from '@engine-kit-apps/sample-support';
 import {
   generateLogoLibrary,
   generateNonLibraryImages,

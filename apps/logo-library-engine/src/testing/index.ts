@@ -1,5 +1,5 @@
-export { createRng } from './rng.ts';
-export type { Rng } from './rng.ts';
+export { createRng } from '@engine-kit-apps/sample-support/testing';
+export type { Rng } from '@engine-kit-apps/sample-support/testing';
 export {
   generateLogoLibrary,
   generateNonLibraryImages,
@@ -18,7 +18,7 @@ export type {
 } from './logos.ts';
 export { scoreRecognition } from './scoring.ts';
 export type { RecognitionScore, RecognitionTrial } from './scoring.ts';
-export { decodeImage, encodeJpeg, encodePng } from '../image.ts';
+export { decodeImage, encodeJpeg, encodePng } from '@engine-kit-apps/sample-support';
 export { fingerprintImage } from '../fingerprint.ts';
 export { buildModel, matchFingerprint } from '../model.ts';
 export { writeLogoLibrarySeed, writeLogoTestFrames } from './demo-files.ts';

@@ -1,5 +1,5 @@
-import { encodeJpeg, encodePng, type RgbaImage } from '../image.ts';
-import { createRng, type Rng } from './rng.ts';
+import { encodeJpeg, encodePng, type RgbaImage } from '@engine-kit-apps/sample-support';
+import { createRng, type Rng } from '@engine-kit-apps/sample-support/testing';
 
 type Colour = [number, number, number];
 

@@ -1,5 +1,5 @@
-export { createRng } from './rng.ts';
-export type { Rng } from './rng.ts';
+export { createRng } from '@engine-kit-apps/sample-support/testing';
+export type { Rng } from '@engine-kit-apps/sample-support/testing';
 export { generateWav } from './wav.ts';
 export type { GeneratedWav, WavOptions } from './wav.ts';
 export { scoreSegments, segmentsFromSeries } from './scoring.ts';

@@ -1,5 +1,5 @@
 import type { Segment } from '../segmenter.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '@engine-kit-apps/sample-support/testing';
 
 export interface WavOptions {
   seed: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage, encodeJpeg, encodePng, ImageDecodeError, isSupportedImageMime } from '../src/image.ts';
+import { decodeImage, encodeJpeg, encodePng, ImageDecodeError, isSupportedImageMime } from '../src/index.ts';
 
 const image = {
   width: 8,

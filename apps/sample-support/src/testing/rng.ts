@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32) so generated frames and scores are reproducible. */
+/** A small seeded PRNG (mulberry32) so generated test data and scores are reproducible. */
 export interface Rng {
   next(): number;
   range(min: number, max: number): number;

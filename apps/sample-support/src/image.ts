@@ -97,7 +97,7 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
   return image;
 }
 
-/** Encodes RGBA as PNG (used by library generators and tests). */
+/** Encodes RGBA as PNG (used by the test-data generators and tests). */
 export function encodePng(image: RgbaImage): Uint8Array {
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);

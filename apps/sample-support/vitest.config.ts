@@ -1,0 +1,3 @@
+import { definePackageTests } from '../../tooling/vitest.shared.ts';
+
+export default definePackageTests(import.meta.dirname);
