@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../src/index.ts';
@@ -43,6 +44,14 @@ describe('validate', () => {
       ]),
     );
     expect(JSON.parse(JSON.stringify(result)).issues).toEqual(result.issues);
+  });
+
+  it('builds the issues of a failure once, and serialises and prints them like plain data', () => {
+    const result = validate({ series: 'not an array' });
+    if (result.success) throw new Error('expected a failure');
+    expect(result.issues).toBe(result.issues);
+    expect(JSON.parse(JSON.stringify(result))).toEqual({ success: false, issues: result.issues });
+    expect(inspect(result, { depth: 4 })).toContain("path: '/series'");
   });
 
   it('checks every contract the document declares when no contract is named', () => {
