@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,4 +73,37 @@ export function writePng(dir: string, width: number, height: number, name = 'fra
   const path = join(dir, name);
   writeFileSync(path, makePng(width, height));
   return path;
+}
+
+/**
+ * An async engine played by the test: it answers every `/process` with an acknowledgement and
+ * hands over the form's text fields, so the test can drive the toolkit's webhooks itself.
+ */
+export async function startAcknowledgingEngine(): Promise<{
+  server: Server;
+  processUrl: string;
+  fields: Promise<Record<string, string>>;
+}> {
+  let received: (value: Record<string, string>) => void = () => undefined;
+  const fields = new Promise<Record<string, string>>((resolve) => {
+    received = resolve;
+  });
+  const server = createServer(async (request, response) => {
+    const parts: Buffer[] = [];
+    for await (const part of request) parts.push(part as Buffer);
+    const form = await new Response(Buffer.concat(parts), {
+      headers: { 'content-type': request.headers['content-type']! },
+    }).formData();
+    received(
+      Object.fromEntries([...form].filter(([, value]) => typeof value === 'string')) as Record<
+        string,
+        string
+      >,
+    );
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ estimatedProcessingTimeInSeconds: 5 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { server, processUrl: `http://127.0.0.1:${port}/process`, fields };
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { RedisEtClient } from '@engine-kit/contracts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
   type Toolkit,
   type ToolkitSummary,
 } from '../src/index.ts';
-import { fixture, readLog, tempDir } from './helpers.ts';
+import { fixture, readLog, startAcknowledgingEngine, tempDir } from './helpers.ts';
 import { findFreePortForTest } from './ports.ts';
 import { type RedisServer, startRedisServer } from './redis-server.ts';
 
@@ -80,30 +80,11 @@ describe.each([
   let running: Promise<ToolkitSummary>;
 
   beforeEach(async () => {
-    let received: (value: Record<string, string>) => void;
-    const gotFields = new Promise<Record<string, string>>((resolve) => {
-      received = resolve;
-    });
-    engine = createServer(async (request, response) => {
-      const parts: Buffer[] = [];
-      for await (const part of request) parts.push(part as Buffer);
-      const form = await new Response(Buffer.concat(parts), {
-        headers: { 'content-type': request.headers['content-type']! },
-      }).formData();
-      received(
-        Object.fromEntries([...form].filter(([, value]) => typeof value === 'string')) as Record<
-          string,
-          string
-        >,
-      );
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ estimatedProcessingTimeInSeconds: 5 }));
-    });
-    await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
-    const port = (engine.address() as { port: number }).port;
-    toolkit = await startToolkit({ processUrl: `http://127.0.0.1:${port}/process`, redisEt: store() });
+    const acknowledging = await startAcknowledgingEngine();
+    engine = acknowledging.server;
+    toolkit = await startToolkit({ processUrl: acknowledging.processUrl, redisEt: store() });
     running = toolkit.runChunk({ internalJobId: 'job1', internalTaskId: 'task1', maxTtlSeconds: 30 });
-    fields = await gotFields;
+    fields = await acknowledging.fields;
   });
 
   afterEach(async () => {
@@ -235,13 +216,9 @@ describe('redisET store behaviour', () => {
   it('answers 500 when Redis fails after start', async () => {
     const extra = await startRedisServer();
     const store = new RedisKeyValueStore({ host: extra.host, port: extra.port });
-    const engine = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ estimatedProcessingTimeInSeconds: 5 }));
-    });
-    await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
-    const port = (engine.address() as { port: number }).port;
-    const toolkit = await startToolkit({ processUrl: `http://127.0.0.1:${port}/process`, redisEt: store });
+    const acknowledging = await startAcknowledgingEngine();
+    const engine = acknowledging.server;
+    const toolkit = await startToolkit({ processUrl: acknowledging.processUrl, redisEt: store });
     const running = toolkit.runChunk({ internalJobId: 'j', internalTaskId: 't', heartbeatTimeoutMs: 5000 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));

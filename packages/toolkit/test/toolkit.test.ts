@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startToolkit, type Toolkit, type ToolkitEvent, type ToolkitSummary } from '../src/index.ts';
-import { tempDir, writePng } from './helpers.ts';
+import { startAcknowledgingEngine, tempDir, writePng } from './helpers.ts';
 
 /**
  * The test plays an async engine: it receives `/process`, then drives the toolkit's webhooks and
@@ -19,29 +19,10 @@ let chunkPath: string;
 beforeEach(async () => {
   workspace = tempDir();
   chunkPath = writePng(workspace.dir, 40, 30);
-  let received: (value: Record<string, string>) => void;
-  const gotFields = new Promise<Record<string, string>>((resolve) => {
-    received = resolve;
-  });
-  engine = createServer(async (request, response) => {
-    const parts: Buffer[] = [];
-    for await (const part of request) parts.push(part as Buffer);
-    const form = await new Response(Buffer.concat(parts), {
-      headers: { 'content-type': request.headers['content-type']! },
-    }).formData();
-    received(
-      Object.fromEntries([...form].filter(([, value]) => typeof value === 'string')) as Record<
-        string,
-        string
-      >,
-    );
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ estimatedProcessingTimeInSeconds: 5 }));
-  });
-  await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
-  const port = (engine.address() as { port: number }).port;
+  const acknowledging = await startAcknowledgingEngine();
+  engine = acknowledging.server;
   toolkit = await startToolkit({
-    processUrl: `http://127.0.0.1:${port}/process`,
+    processUrl: acknowledging.processUrl,
     workDir: join(workspace.dir, 'work'),
   });
   events = [];
@@ -49,7 +30,7 @@ beforeEach(async () => {
     { chunk: { path: chunkPath }, internalJobId: 'j', internalTaskId: 't', heartbeatTimeoutMs: 5000 },
     { onEvent: (event) => events.push(event) },
   );
-  fields = await gotFields;
+  fields = await acknowledging.fields;
 });
 
 afterEach(async () => {
