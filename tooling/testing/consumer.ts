@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,13 @@ export function compileConsumer(options: {
   esmSource: string;
   cjsSource: string;
 }): ConsumerCompileResult {
+  const declarations = join(resolve(options.packageDir), 'dist', 'index.d.ts');
+  if (!existsSync(declarations)) {
+    return {
+      ok: false,
+      output: `${declarations} does not exist: build first (pnpm --filter ${options.packageName}... build)`,
+    };
+  }
   const workDir = mkdtempSync(join(tmpdir(), 'engine-kit-consumer-'));
   try {
     const scopeDir = join(workDir, 'node_modules', dirname(options.packageName));

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileConsumer } from '../../../tooling/testing/consumer.ts';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,13 +34,6 @@ void listening;
 `;
 
 describe('a consumer of the built package', () => {
-  beforeAll(() => {
-    expect(
-      existsSync(join(packageDir, 'dist', 'index.d.ts')),
-      'build the package first: pnpm --filter @engine-kit/engine... build',
-    ).toBe(true);
-  });
-
   it('compiles as ESM and as CJS against the built declarations', () => {
     const result = compileConsumer({
       packageName: '@engine-kit/engine',
