@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's main job: the three sample engines, end to end, against the local Engine Toolkit
 // emulator and the local aiWARE core, on media generated here (no network, no model download).
-// It trains the logo engine on a generated library, runs it on transformed frames, runs the
+// It trains the logo engine on a generated library, runs it on transformed frames, retrains it
+// with one more logo and shows the same engine process recognising it, runs the
 // barcode engine on QR frames and the sound segmenter on a WAV, scores every output against the
 // generated truth, and prints a summary table. `pnpm demo -- --console` then keeps the test console open.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -53,26 +54,43 @@ function assertCompleted(summary, what, log) {
   throw new Error(`${what} ${summary.status} (${detail})\n${log.lines.join('').slice(-4000)}`);
 }
 
-/** Runs every chunk through one engine process, as the Engine Toolkit does for a task's chunks. */
-async function runChunks(name, tasks, label) {
+/** Runs `body` with one engine process (a session), as the Engine Toolkit does for a task's chunks. */
+async function withSession(name, body) {
   const log = engineLog();
   const session = await startEngineSession({
     command: engineCommand(name),
     cwd: appDir(name),
     onEngineOutput: log.collect,
   });
-  const summaries = [];
   try {
-    for (const task of tasks) {
-      const summary = await session.toolkit.runChunk(task);
-      assertCompleted(summary, `${name} chunk`, log);
-      summaries.push(summary);
-      progress(label, summaries.length, tasks.length);
-    }
+    return await body((tasks, label) => runChunksIn(session, name, log, tasks, label));
   } finally {
     await session.close();
   }
+}
+
+async function runChunksIn(session, name, log, tasks, label) {
+  const summaries = [];
+  for (const task of tasks) {
+    const summary = await session.toolkit.runChunk(task);
+    assertCompleted(summary, `${name} chunk`, log);
+    summaries.push(summary);
+    progress(label, summaries.length, tasks.length);
+  }
   return summaries;
+}
+
+/** Runs every chunk through one engine process. */
+function runChunks(name, tasks, label) {
+  return withSession(name, (run) => run(tasks, label));
+}
+
+/** The entity the logo engine reported with the highest confidence in each summary. */
+function bestEntities(summaries) {
+  return summaries.map((summary) => {
+    const objects = summary.outputs[0]?.output?.object ?? [];
+    return [...objects].sort((a, b) => b.confidence - a.confidence)[0]?.entityId;
+  });
 }
 
 async function logoDemo(workDir) {
@@ -81,12 +99,15 @@ async function logoDemo(workDir) {
   const { engineId } = JSON.parse(
     await readFile(join(appDir('logo-library-engine'), 'manifest.json'), 'utf8'),
   );
+  // 7 logos generated; the 7th is held back and added to the library later, for the retrain.
   const library = await testing.writeLogoLibrarySeed(join(workDir, 'logo-library'), {
     seed: 7,
     engineId,
-    entities: 6,
+    entities: 7,
     imagesPerEntity: 3,
+    heldBack: 1,
   });
+  const newcomer = library.heldBack[0];
   const core = await startCoreEmulator({ seed: library.seedFile, token: TOKEN });
   try {
     console.log(`  core emulator at ${core.url}: library of ${library.entities.length} entities × 3 images`);
@@ -96,43 +117,66 @@ async function logoDemo(workDir) {
       libraryId: library.libraryId,
       libraryEngineModelId: library.libraryEngineModelId,
     };
-    const trainLog = engineLog();
-    const training = await runProcess({
-      command: engineCommand('logo-library-engine'),
-      cwd: appDir('logo-library-engine'),
-      onEngineOutput: trainLog.collect,
-      payload: { mode: 'library-train', ...libraryFields },
-      ...libraryFields,
-    });
-    assertCompleted(training, 'logo training', trainLog);
-    const model = core.store.models.get(library.libraryEngineModelId);
-    console.log(`  trained: trainStatus ${model?.trainStatus}, jsondata ${JSON.stringify(model?.jsondata)}`);
+    // Training runs in its own engine process, as a training job on another instance would.
+    const train = async (what) => {
+      const trainLog = engineLog();
+      const training = await runProcess({
+        command: engineCommand('logo-library-engine'),
+        cwd: appDir('logo-library-engine'),
+        onEngineOutput: trainLog.collect,
+        payload: { mode: 'library-train', ...libraryFields },
+        ...libraryFields,
+      });
+      assertCompleted(training, what, trainLog);
+      const model = core.store.models.get(library.libraryEngineModelId);
+      console.log(
+        `  ${what}: trainStatus ${model?.trainStatus}, jsondata ${JSON.stringify(model?.jsondata)}`,
+      );
+    };
+    await train('trained');
 
     const frames = await testing.writeLogoTestFrames(join(workDir, 'logo-frames'), library.library, {
       seed: 11,
       nonLibrary: 12,
     });
-    const summaries = await runChunks(
-      'logo-library-engine',
-      frames.map((frame) => ({
-        chunk: { path: frame.file, mimeType: frame.mime },
-        payload: { mode: 'library-run', ...libraryFields },
-        ...libraryFields,
-      })),
-      'logo frames',
-    );
-    const trials = frames.map((frame, index) => {
-      const objects = summaries[index].outputs[0]?.output?.object ?? [];
-      const best = [...objects].sort((a, b) => b.confidence - a.confidence)[0];
-      return { expectedEntityId: frame.entityId ?? undefined, reportedEntityId: best?.entityId };
+    const newcomerFrames = await testing.writeLogoTestFrames(join(workDir, 'logo-newcomer'), [newcomer], {
+      seed: 13,
+      nonLibrary: 0,
     });
+    const runTask = (frame) => ({
+      chunk: { path: frame.file, mimeType: frame.mime },
+      payload: { mode: 'library-run', ...libraryFields },
+      ...libraryFields,
+    });
+    // One engine process for every run, before and after the retrain: no restart in between.
+    const runs = await withSession('logo-library-engine', async (run) => {
+      const known = await run(frames.map(runTask), 'logo frames');
+      const before = await run(newcomerFrames.map(runTask), 'new logo, before the retrain');
+      testing.addLogoEntity(core.store, libraryFields.libraryId, newcomer);
+      await train('retrained with one more entity');
+      const after = await run(newcomerFrames.map(runTask), 'new logo, after the retrain');
+      return { known, before, after };
+    });
+    const knownBest = bestEntities(runs.known);
+    const trials = frames.map((frame, index) => ({
+      expectedEntityId: frame.entityId ?? undefined,
+      reportedEntityId: knownBest[index],
+    }));
     const score = testing.scoreRecognition(trials);
-    const passed = score.top1Accuracy >= TARGETS.logoTop1 && score.falseReports === 0;
+    // Before the retrain the new logo is a non-library image: nothing may be reported for it.
+    const reportedBefore = bestEntities(runs.before).filter((id) => id !== undefined).length;
+    const recognisedAfter = bestEntities(runs.after).filter((id) => id === newcomer.entityId).length;
+    const retrainOk = reportedBefore === 0 && recognisedAfter / newcomerFrames.length >= TARGETS.logoTop1;
+    console.log(
+      `  new logo: ${reportedBefore}/${newcomerFrames.length} frames reported before the retrain, ${recognisedAfter}/${newcomerFrames.length} after, same engine process`,
+    );
+    const passed = score.top1Accuracy >= TARGETS.logoTop1 && score.falseReports === 0 && retrainOk;
+    const summaries = [...runs.known, ...runs.before, ...runs.after];
     return {
       engine: 'logo-library-engine',
-      chunks: 1 + frames.length,
+      chunks: 2 + summaries.length,
       ...countOutputs(summaries),
-      accuracy: `top-1 ${percent(score.top1Accuracy)} (${score.top1Correct}/${score.libraryFrames}), ${score.falseReports}/${score.nonLibraryFrames} non-library reported`,
+      accuracy: `top-1 ${percent(score.top1Accuracy)} (${score.top1Correct}/${score.libraryFrames}), ${score.falseReports}/${score.nonLibraryFrames} non-library reported, retrain +1: ${recognisedAfter}/${newcomerFrames.length}`,
       passed,
       ms: Date.now() - started,
     };
@@ -237,7 +281,9 @@ async function main() {
   const workDir = await mkdtemp(join(tmpdir(), 'engine-kit-demo-'));
   const rows = [];
   try {
-    console.log('1/3 logo-library-engine: train on a generated library, then recognise transformed frames');
+    console.log(
+      '1/3 logo-library-engine: train on a generated library, recognise transformed frames, retrain with one more logo',
+    );
     rows.push(await logoDemo(workDir));
     console.log('2/3 barcode-engine: decode QR codes in 50 generated frames');
     rows.push(await barcodeDemo(workDir));

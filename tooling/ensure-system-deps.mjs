@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Some tests use real system programs where users have them: headless Chromium for the
-// test console and redis-server for the redisET store. On a fresh Debian machine of this
-// kind (root, apt reachable) they are installed on first use; elsewhere we say what to install.
-import { execFileSync } from 'node:child_process';
+// test console, redis-server for the redisET store, ffmpeg for media chunks, and Python's
+// jsonschema for the check that the shipped JSON Schema means the same outside JavaScript.
+// On a fresh Debian machine of this kind (root, apt reachable) they are installed on first
+// use; elsewhere we say what to install.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+const pythonModule = (name) => () =>
+  spawnSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
+
 const required = [
-  { program: '/usr/bin/chromium', debianPackage: 'chromium' },
-  { program: '/usr/bin/redis-server', debianPackage: 'redis-server' },
+  { present: () => existsSync('/usr/bin/chromium'), debianPackage: 'chromium' },
+  { present: () => existsSync('/usr/bin/redis-server'), debianPackage: 'redis-server' },
+  { present: () => existsSync('/usr/bin/ffmpeg'), debianPackage: 'ffmpeg' },
+  { present: pythonModule('jsonschema'), debianPackage: 'python3-jsonschema' },
 ];
 
-const missing = required.filter(({ program }) => !existsSync(program));
+const missing = required.filter(({ present }) => !present());
 if (missing.length > 0) {
   const packages = missing.map(({ debianPackage }) => debianPackage);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -68,6 +68,13 @@ describe('pnpm demo', () => {
       const [, , , outputs, valid] = row.split('|').map((cell) => cell.trim());
       expect(valid, row).toBe(`${outputs}/${outputs}`);
     }
+    // The logo engine is retrained with one more logo and the same engine process recognises it.
+    const retrain =
+      /new logo: 0\/(\d+) frames reported before the retrain, (\d+)\/\d+ after, same engine process/.exec(
+        output,
+      );
+    expect(retrain, output).not.toBeNull();
+    expect(Number(retrain![2]) / Number(retrain![1])).toBeGreaterThanOrEqual(0.9);
     expect(processesWithMarker(marker)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { decodeImage, isSupportedImageMime } from '@engine-kit-apps/sample-support';
+import { checkImageHeader } from './image-header.ts';
 import { scanQrCodes } from './qr-scan.ts';
 import { type BarcodeVtn, barcodesToVtn } from './vtn.ts';
 
@@ -11,7 +12,8 @@ export interface ChunkInput {
 
 /**
  * The engine's whole decision for one chunk: non-image chunks are ignored (the engine answers
- * 204), images are scanned. Undecodable images throw `ImageDecodeError` (failureReason `invalid_data`).
+ * 204), images are scanned. Undecodable images, and images whose header declares more than 40 MP
+ * (checked before decoding), throw `ImageDecodeError` (failureReason `invalid_data`).
  */
 export function processBarcodeChunk(input: ChunkInput): ChunkOutcome {
   if (!isSupportedImageMime(input.chunkMimeType)) {
@@ -20,6 +22,7 @@ export function processBarcodeChunk(input: ChunkInput): ChunkOutcome {
       reason: `chunk MIME type ${input.chunkMimeType ?? '(none)'} is not PNG or JPEG`,
     };
   }
+  checkImageHeader(input.bytes);
   const image = decodeImage(input.bytes);
   return { kind: 'vtn', vtn: barcodesToVtn(scanQrCodes(image), image) };
 }

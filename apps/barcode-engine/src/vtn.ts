@@ -1,17 +1,19 @@
 import { type BoundingPoly, polygonToBoundingPoly } from '@engine-kit/vtn-standard';
 import type { QrDetection } from './qr-scan.ts';
 
-export interface BarcodeObject {
+// Type aliases, not interfaces: an object type alias is assignable to the engine's VTN document type,
+// whose objects carry an index signature.
+export type BarcodeObject = {
   type: 'barcode';
   label: string;
   text: string;
   boundingPoly: BoundingPoly;
-}
+};
 
-export interface BarcodeVtn {
+export type BarcodeVtn = {
   schemaId: string;
   object: BarcodeObject[];
-}
+};
 
 const VTN_SCHEMA_ID = 'https://docs.veritone.com/schemas/vtn-standard/master.json';
 

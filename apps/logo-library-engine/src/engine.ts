@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessRequest } from '@engine-kit/contracts';
-import { EngineError, type EngineDefinition } from '@engine-kit/engine';
+import { EngineError, type EngineDefinition, type LoadedModel, type TrainArgs } from '@engine-kit/engine';
 import { LogoEngineError } from './errors.ts';
 import { imageChunkFailure, isSupportedImageMime } from '@engine-kit-apps/sample-support';
 import { type LogoModel, MODEL_CONTENT_TYPE, MODEL_FILE_NAME } from './model.ts';
@@ -28,30 +28,66 @@ function authHeaders(request: ProcessRequest, url: string): Record<string, strin
   }
 }
 
-async function modelFilePath(request: ProcessRequest): Promise<string> {
-  const dir = request.taskTmpDir ?? (await mkdtemp(join(tmpdir(), 'logo-train-')));
-  return join(dir, MODEL_FILE_NAME);
+/**
+ * Writes the model into a private folder (inside `taskTmpDir` when given, so nothing the
+ * toolkit put there is overwritten), uploads it to the library engine model, and removes the
+ * folder whatever happens: no `logo-train-*` folder outlives the training. The runtime then
+ * completes the model with the returned `jsondata`; the file is already in place.
+ */
+async function uploadModelFile(
+  client: TrainArgs['client'],
+  libraryEngineModelId: string,
+  model: LogoModel,
+  taskTmpDir: string | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const dir = await mkdtemp(join(taskTmpDir ?? tmpdir(), 'logo-train-'));
+  try {
+    const path = join(dir, MODEL_FILE_NAME);
+    await writeFile(path, JSON.stringify(model), { flag: 'wx' });
+    await client.uploadLibraryEngineModelFile(
+      {
+        id: libraryEngineModelId,
+        filePath: path,
+        contentType: MODEL_CONTENT_TYPE,
+        filename: MODEL_FILE_NAME,
+      },
+      { signal },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Parsed models by library engine model id, one version each: a task on a new version (after a
+ * retrain) loads it and replaces the previous one, which is then released; tasks that see the
+ * same version share one load.
+ */
+function modelMemo() {
+  const models = new Map<string, { version: string; model: Promise<LogoModel> }>();
+  return (loaded: LoadedModel & { file: string }): Promise<LogoModel> => {
+    const known = models.get(loaded.id);
+    if (known !== undefined && known.version === loaded.version) return known.model;
+    const model = loadModelFile(loaded.file);
+    models.set(loaded.id, { version: loaded.version, model });
+    model.catch(() => {
+      if (models.get(loaded.id)?.model === model) models.delete(loaded.id);
+    });
+    return model;
+  };
 }
 
 /**
  * The logo library engine. `library-train` fingerprints the library's images and returns the
  * model file (the runtime uploads it and completes the model with `{ fingerprints: N }`);
- * `library-run` loads the model once per file and reports the recognised logo of each frame.
+ * `library-run` loads each model version once and reports the recognised logo of each frame.
  */
 export function logoLibraryEngine(
   options: LogoEngineOptions = {},
   overrides: Partial<EngineDefinition> = {},
 ): EngineDefinition {
-  const models = new Map<string, Promise<LogoModel>>();
-  const modelAt = (file: string) => {
-    let model = models.get(file);
-    if (!model) {
-      model = loadModelFile(file);
-      models.set(file, model);
-      model.catch(() => models.delete(file));
-    }
-    return model;
-  };
+  const modelOf = modelMemo();
 
   return {
     mode: 'chunk',
@@ -65,7 +101,7 @@ export function logoLibraryEngine(
         },
       );
     },
-    train: async ({ request, model, entities, context }) => {
+    train: async ({ request, client, model, entities, context }) => {
       const trained = await trainLogoModel(entities, {
         libraryId: model.libraryId,
         download: (url, signal) => fetchBytes(url, signal, authHeaders(request, url)),
@@ -75,12 +111,8 @@ export function logoLibraryEngine(
           context.setInfo(`${progress.fingerprints} fingerprints, ${progress.skipped} skipped`),
       });
       for (const skipped of trained.skipped) context.log.warn('identifier skipped', { ...skipped });
-      const path = await modelFilePath(request);
-      await writeFile(path, JSON.stringify(trained.model));
-      return {
-        file: { path, contentType: MODEL_CONTENT_TYPE, filename: MODEL_FILE_NAME },
-        jsondata: { fingerprints: trained.model.fingerprints.length },
-      };
+      await uploadModelFile(client, model.id, trained.model, request.taskTmpDir, context.signal);
+      return { jsondata: { fingerprints: trained.model.fingerprints.length } };
     },
     run: async ({ request, model, context }) => {
       if (!model.file) {
@@ -90,7 +122,7 @@ export function logoLibraryEngine(
         );
       }
       if (!isSupportedImageMime(request.chunkMimeType) || !request.chunk) return context.ignore();
-      const logoModel = await modelAt(model.file);
+      const logoModel = await modelOf({ ...model, file: model.file });
       try {
         return recogniseLogo(logoModel, await readFile(request.chunk), options.threshold);
       } catch (error) {

@@ -1,19 +1,30 @@
 import type { LogoMatch } from './model.ts';
 
-export interface LogoObject {
+/** A type alias, not an interface: VTN output types take extra keys, which needs an implicit index signature. */
+export type LogoObject = {
   type: 'logo';
-  label?: string;
+  /** The entity's name, else its id. */
+  label: string;
   confidence: number;
+  /** The whole frame: recognition matches the frame as a whole, it does not locate the logo. */
+  boundingPoly: { x: number; y: number }[];
   libraryId: string;
   entityId: string;
   entityIdentifierId: string;
-}
+};
 
-export interface LogoVtn {
+export type LogoVtn = {
   schemaId: string;
   validationContracts: ['logo'];
   object: LogoObject[];
-}
+};
+
+const WHOLE_FRAME = [
+  { x: 0, y: 0 },
+  { x: 1, y: 0 },
+  { x: 1, y: 1 },
+  { x: 0, y: 1 },
+];
 
 const VTN_SCHEMA_ID = 'https://docs.veritone.com/schemas/vtn-standard/master.json';
 
@@ -32,8 +43,9 @@ export function logoMatchesToVtn(libraryId: string, matches: readonly LogoMatch[
     validationContracts: ['logo'],
     object: matches.map((match) => ({
       type: 'logo',
-      ...(match.entityName ? { label: match.entityName } : {}),
+      label: match.entityName || match.entityId,
       confidence: round(match.confidence),
+      boundingPoly: WHOLE_FRAME.map((point) => ({ ...point })),
       libraryId,
       entityId: match.entityId,
       entityIdentifierId: match.entityIdentifierId,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 const EXPECTED = [
   'TRANSFORMS',
+  'addLogoEntity',
   'buildModel',
   'createRng',
   'decodeImage',

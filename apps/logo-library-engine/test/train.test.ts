@@ -143,6 +143,12 @@ describe('model file and recognition', () => {
         type: 'logo',
         label: entity.name,
         confidence: 1,
+        boundingPoly: [
+          { x: 0, y: 0 },
+          { x: 1, y: 0 },
+          { x: 1, y: 1 },
+          { x: 0, y: 1 },
+        ],
         libraryId: 'lib-77',
         entityId: entity.entityId,
         entityIdentifierId: entity.images[0]!.entityIdentifierId,

@@ -18,6 +18,12 @@ describe('logoMatchesToVtn', () => {
         type: 'logo',
         label: 'Acme',
         confidence: 0.8333,
+        boundingPoly: [
+          { x: 0, y: 0 },
+          { x: 1, y: 0 },
+          { x: 1, y: 1 },
+          { x: 0, y: 1 },
+        ],
         libraryId: 'lib-1',
         entityId: 'e-1',
         entityIdentifierId: 'i-1',

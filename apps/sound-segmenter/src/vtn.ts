@@ -6,10 +6,12 @@ export interface SoundSeriesItem {
   object: { type: 'sound'; label: Segment['kind'] };
 }
 
-export interface SoundVtn {
+// A type alias, not an interface: only aliases are assignable to the engine's typed `emitResult` (a VTN
+// document keeps unknown top-level keys, so its type has an index signature that interfaces lack).
+export type SoundVtn = {
   schemaId: string;
   series: SoundSeriesItem[];
-}
+};
 
 const VTN_SCHEMA_ID = 'https://docs.veritone.com/schemas/vtn-standard/master.json';
 

@@ -47,6 +47,7 @@ export {
   type EngineManifest,
   EngineManifestSchema,
   ManifestInputOptionSchema,
+  type ManifestValidation,
   validateManifest,
 } from './manifest.ts';
 export {
@@ -83,6 +84,14 @@ export {
   type ProcessResponseOutcome,
 } from './process-response.ts';
 export { classifyReadyStatus, type ReadyState } from './ready.ts';
+export {
+  isRedactableSecret,
+  MIN_REDACTABLE_SECRET_LENGTH,
+  REDACTED,
+  redactSecrets,
+  redactUrl,
+  redactUrlsInText,
+} from './common/redact.ts';
 export {
   REDIS_ET_DEFAULT_TTL_SECONDS,
   REDIS_ET_STATUS,

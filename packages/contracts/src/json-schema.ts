@@ -45,7 +45,66 @@ export function contractJsonSchema(name: ContractMessageName): Record<string, un
     override: describeUnrepresentable,
   }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
-  return { $schema, $id: `${CONTRACT_JSON_SCHEMA_BASE_URL}${message.file}`, ...rest };
+  return portablePatterns({
+    $schema,
+    $id: `${CONTRACT_JSON_SCHEMA_BASE_URL}${message.file}`,
+    ...rest,
+  }) as Record<string, unknown>;
+}
+
+/**
+ * Rewrites every `pattern` (and `patternProperties` key) of a generated schema so that it means the same in
+ * ECMA-262 (Ajv, zod), Python `re` (Python `jsonschema`) and RE2 (Go validators):
+ *
+ * - `\d` becomes `[0-9]` (Python and ECMA-262 with `u` match other digits, e.g. Arabic-Indic);
+ * - `\s` outside `[\s\S]` becomes `[\t\n\r ]`, JSON's own white space (each engine has its own Unicode set;
+ *   `[\s\S]` is "any character" in all three and stays);
+ * - a final `$` lets Python match before a trailing newline, so a pattern whose end cannot itself match a
+ *   newline gets a sibling `not: { pattern: "\n$" }` (a string ending in a newline is refused in every
+ *   engine, as ECMA-262 refuses it); patterns that end in `\s*$`/`[\s\S]*$` accept a trailing newline
+ *   everywhere already.
+ *
+ * No lookaround is introduced: RE2 has none.
+ */
+export function portablePatterns(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(portablePatterns);
+  if (node === null || typeof node !== 'object') return node;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'pattern' && typeof value === 'string') result[key] = portablePattern(value);
+    else if (key === 'patternProperties' && value !== null && typeof value === 'object') {
+      result[key] = Object.fromEntries(
+        Object.entries(value).map(([pattern, schema]) => [
+          portablePattern(pattern),
+          portablePatterns(schema),
+        ]),
+      );
+    } else result[key] = portablePatterns(value);
+  }
+  if (typeof result.pattern === 'string' && endsBeforeNewlineInPython(result.pattern)) {
+    result.not = result.not === undefined ? TRAILING_NEWLINE : { anyOf: [result.not, TRAILING_NEWLINE] };
+  }
+  return result;
+}
+
+const TRAILING_NEWLINE = { pattern: '\\n$' };
+const ANY_CHARACTER = '[\\s\\S]';
+const JSON_WHITE_SPACE = '[\\t\\n\\r ]';
+
+function portablePattern(pattern: string): string {
+  return pattern
+    .split(ANY_CHARACTER)
+    .map((part) => part.replaceAll('\\d', '[0-9]').replaceAll('\\s', JSON_WHITE_SPACE))
+    .join(ANY_CHARACTER);
+}
+
+/**
+ * Whether Python would accept `s + "\n"` where ECMA-262 accepts only `s`: the pattern ends in an unescaped
+ * `$` and what comes before it cannot match a newline at the end.
+ */
+function endsBeforeNewlineInPython(pattern: string): boolean {
+  if (!pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  return !pattern.split('|').every((branch) => /(\[\\s\\S\]|\[\\t\\n\\r \]|\\s)\*\$$/.test(branch));
 }
 
 function describeUnrepresentable(context: {

@@ -10,7 +10,7 @@ import {
   setOwn,
 } from './common/issues.ts';
 import { IntegerTextSchema, MAX_INTEGER_TEXT_VALUE } from './common/integer-text.ts';
-import { parseTaskPayloadText, TaskPayloadSchema } from './task-payload.ts';
+import { isLibraryTaskPayload, parseTaskPayloadText, TaskPayloadSchema } from './task-payload.ts';
 
 /** Text fields of `/process` that carry a plain string. */
 export const PROCESS_REQUEST_STRING_FIELDS = [
@@ -33,6 +33,7 @@ export const PROCESS_REQUEST_STRING_FIELDS = [
   'controllerToken',
   'redisETUrl',
   'chunkContext',
+  'chunkUUID',
 ] as const;
 
 /** Text fields of `/process` that carry an integer (multipart fields are always text on the wire). */
@@ -55,7 +56,8 @@ export type ProcessRequestField = (typeof PROCESS_REQUEST_FIELDS)[number];
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(PROCESS_REQUEST_FIELDS);
 
 // A JSON Schema cannot parse JSON inside a string; requiring braces catches the common mistakes (arrays, bare words).
-const JSON_OBJECT_TEXT = /^\s*$|^\s*\{[\s\S]*\}\s*$/;
+// `null` is what the Go toolkit writes for a task without a payload.
+const JSON_OBJECT_TEXT = /^\s*$|^\s*null\s*$|^\s*\{[\s\S]*\}\s*$/;
 
 const FIELD_DESCRIPTIONS: Readonly<Record<ProcessRequestField, string>> = {
   internalJobId: 'The internal job ID.',
@@ -84,6 +86,7 @@ const FIELD_DESCRIPTIONS: Readonly<Record<ProcessRequestField, string>> = {
   redisETUrl: 'URL of the toolkit redisET key/value service, when the cluster has Redis.',
   chunkContext: 'Opaque chunk context to echo in results.',
   chunkIndex: 'Index of the chunk within the task.',
+  chunkUUID: 'Unique id of the chunk (sent by the newer Engine Toolkit).',
 };
 
 const text = (field: ProcessRequestField) => z.string().meta({ description: FIELD_DESCRIPTIONS[field] });
@@ -96,8 +99,9 @@ const integerText = (field: ProcessRequestField) =>
  */
 export const ProcessRequestFieldsSchema = z
   .object({
-    internalJobId: text('internalJobId').min(1),
-    internalTaskId: text('internalTaskId').min(1),
+    // Optional on the wire: the open-source Go toolkit sends neither (parseProcessRequest warns and fills in local ids).
+    internalJobId: text('internalJobId').min(1).optional(),
+    internalTaskId: text('internalTaskId').min(1).optional(),
     chunk: text('chunk').optional(),
     chunkMimeType: text('chunkMimeType').optional(),
     startOffsetMS: integerText('startOffsetMS'),
@@ -126,6 +130,7 @@ export const ProcessRequestFieldsSchema = z
     redisETUrl: text('redisETUrl').optional(),
     chunkContext: text('chunkContext').optional(),
     chunkIndex: integerText('chunkIndex'),
+    chunkUUID: text('chunkUUID').optional(),
   })
   .catchall(z.string())
   .meta({
@@ -168,16 +173,51 @@ export const ProcessRequestSchema = z.strictObject({
   redisETUrl: z.string().optional(),
   chunkContext: z.string().optional(),
   chunkIndex: nonNegativeInt.optional(),
+  chunkUUID: z.string().optional(),
   extra: z.record(z.string(), z.string()),
 });
 export type ProcessRequest = z.infer<typeof ProcessRequestSchema>;
 
-/** What `buildProcessForm` accepts: a request where `payload`, `chunkMetadata` and `extra` may be left out. */
-export type ProcessRequestInput = Omit<ProcessRequest, 'payload' | 'chunkMetadata' | 'extra'> & {
+/** What builders accept: the ids may be left out (as the Go toolkit sends them), and so may `payload`, `chunkMetadata`, `extra`. */
+const ProcessRequestInputSchema = ProcessRequestSchema.extend({
+  internalJobId: z.string().min(1).optional(),
+  internalTaskId: z.string().min(1).optional(),
+});
+
+/** What `buildProcessForm` accepts: a request where the ids, `payload`, `chunkMetadata` and `extra` may be left out. */
+export type ProcessRequestInput = Omit<
+  ProcessRequest,
+  'internalJobId' | 'internalTaskId' | 'payload' | 'chunkMetadata' | 'extra'
+> & {
+  internalJobId?: string;
+  internalTaskId?: string;
   payload?: ProcessRequest['payload'];
   chunkMetadata?: Record<string, string>;
   extra?: Record<string, string>;
 };
+
+/** Text fields as a record, a `FormData`, or `[name, value]` pairs in arrival order (what a multipart parser sees). */
+export type ProcessRequestFieldsInput =
+  | Record<string, string>
+  | FormData
+  | ReadonlyArray<readonly [string, string]>;
+
+export interface ParseProcessRequestOptions {
+  /**
+   * Turns every warning into an issue: a request without `internalJobId`/`internalTaskId`, or with a
+   * `payload.mode` that is not a library mode, is then refused. Default false (what real toolkits send
+   * is accepted).
+   */
+  strict?: boolean;
+}
+
+/**
+ * The outcome of `parseProcessRequest`: a `ParseResult` plus `warnings`, things that are off but
+ * accepted (missing ids, an unknown `payload.mode`); callers should log them.
+ */
+export type ProcessRequestParseResult =
+  | { success: true; data: ProcessRequest; warnings: ContractIssue[] }
+  | { success: false; issues: ContractIssue[]; warnings: ContractIssue[] };
 
 export interface ProcessChunk {
   data: Blob | Uint8Array;
@@ -187,20 +227,65 @@ export interface ProcessChunk {
 }
 
 /**
- * Parses the text fields of a `/process` request (a plain record or the request's `FormData`). File parts are
- * ignored: the runtime saves the chunk file and passes its path as `chunk`. Never throws.
+ * Parses the text fields of a `/process` request (a plain record, the request's `FormData`, or the
+ * `[name, value]` pairs a multipart parser produced). File parts are ignored: the runtime saves the chunk
+ * file and passes its path as `chunk`. A field sent twice is an issue (`duplicate_field`) in every input
+ * form: which copy counts would otherwise depend on the parser. A missing `internalJobId`/`internalTaskId`
+ * is a warning, and a local id (`local-job-<uuid>`, `local-task-<uuid>`) is filled in for logs. Never
+ * throws.
  */
-export function parseProcessRequest(fields: Record<string, string> | FormData): ParseResult<ProcessRequest> {
+export function parseProcessRequest(
+  fields: ProcessRequestFieldsInput,
+  options: ParseProcessRequestOptions = {},
+): ProcessRequestParseResult {
   const collected = collectTextFields(fields);
-  if (!collected.success) return collected;
+  if (!collected.success) return { ...collected, warnings: [] };
   const wire = ProcessRequestFieldsSchema.safeParse(collected.data);
   const issues: ContractIssue[] = wire.success ? [] : fromZodIssues(wire.error.issues);
-  if (issues.some((found) => found.path === '/payload')) return { success: false, issues };
+  if (issues.some((found) => found.path === '/payload')) return { success: false, issues, warnings: [] };
   const payload = parseTaskPayloadText(collected.data.payload);
   if (!payload.success)
     issues.push(...payload.issues.map((found) => ({ ...found, path: `/payload${found.path}` })));
-  if (issues.length > 0 || !payload.success) return { success: false, issues };
-  return { success: true, data: toProcessRequest(collected.data, payload.data) };
+  const warnings = payload.success ? warningsOf(collected.data, payload.data) : [];
+  if (options.strict) issues.push(...warnings.splice(0));
+  if (issues.length > 0 || !payload.success) return { success: false, issues, warnings };
+  const request = toProcessRequest(collected.data, payload.data);
+  for (const warning of warnings) {
+    if (warning.code !== 'missing_internal_id') continue;
+    const field = warning.path.slice(1) as 'internalJobId' | 'internalTaskId';
+    request[field] =
+      `${field === 'internalJobId' ? 'local-job' : 'local-task'}-${globalThis.crypto.randomUUID()}`;
+    warning.message += `; using the local id ${request[field]} for logs`;
+  }
+  return { success: true, data: request, warnings };
+}
+
+/** What is off but accepted: real toolkits send it. */
+function warningsOf(fields: Record<string, string>, payload: ProcessRequest['payload']): ContractIssue[] {
+  const warnings: ContractIssue[] = [];
+  for (const field of ['internalJobId', 'internalTaskId'] as const) {
+    if (fields[field] === undefined) {
+      warnings.push(
+        issue(
+          `/${field}`,
+          'missing_internal_id',
+          `${field} is missing (the open-source Go Engine Toolkit sends none)`,
+        ),
+      );
+    }
+  }
+  // The processing payload types `mode` as absent (see ProcessingPayloadSchema); read what was sent.
+  const mode = (payload as Record<string, unknown>).mode;
+  if (mode !== undefined && !isLibraryTaskPayload(payload)) {
+    warnings.push(
+      issue(
+        '/payload/mode',
+        'unknown_mode',
+        `payload.mode ${JSON.stringify(mode)} is not library-train or library-run: processed as ordinary work`,
+      ),
+    );
+  }
+  return warnings;
 }
 
 function toProcessRequest(
@@ -221,7 +306,12 @@ function toProcessRequest(
 }
 
 function collectTextFields(fields: unknown): ParseResult<Record<string, string>> {
-  if (typeof FormData !== 'undefined' && fields instanceof FormData) return collectFormData(fields);
+  if (typeof FormData !== 'undefined' && fields instanceof FormData) {
+    return collectEntries(
+      [...fields.entries()].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  }
+  if (Array.isArray(fields)) return collectPairs(fields);
   if (!isRecord(fields)) {
     return {
       success: false,
@@ -238,11 +328,25 @@ function collectTextFields(fields: unknown): ParseResult<Record<string, string>>
   return issues.length > 0 ? { success: false, issues } : { success: true, data: collected };
 }
 
-function collectFormData(form: FormData): ParseResult<Record<string, string>> {
+function collectPairs(pairs: readonly unknown[]): ParseResult<Record<string, string>> {
+  const valid = pairs.every(
+    (pair) =>
+      Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string',
+  );
+  if (!valid) {
+    return {
+      success: false,
+      issues: [issue('', 'invalid_type', 'the process request pairs must be [name, value] text pairs')],
+    };
+  }
+  return collectEntries(pairs as ReadonlyArray<readonly [string, string]>);
+}
+
+/** The one duplicate-field rule: a name sent twice is an issue, whatever reads the form. */
+function collectEntries(entries: Iterable<readonly [string, string]>): ParseResult<Record<string, string>> {
   const collected = new Map<string, string>();
   const issues: ContractIssue[] = [];
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== 'string') continue;
+  for (const [key, value] of entries) {
     if (collected.has(key)) {
       issues.push(
         issue(`/${escapePointer(key)}`, 'duplicate_field', `the field ${key} is sent more than once`),
@@ -296,8 +400,8 @@ export function buildProcessForm(request: ProcessRequestInput, chunk?: ProcessCh
   return form;
 }
 
-function checkRequest(request: ProcessRequestInput): ProcessRequest {
-  const parsed = ProcessRequestSchema.safeParse({
+function checkRequest(request: ProcessRequestInput): z.infer<typeof ProcessRequestInputSchema> {
+  const parsed = ProcessRequestInputSchema.safeParse({
     ...request,
     payload: request.payload ?? {},
     chunkMetadata: request.chunkMetadata ?? {},

@@ -14,7 +14,9 @@ import { type VtnDocument, VtnOutputSchema } from './common/vtn.ts';
 
 // zod has no pattern properties; chunk metadata values are checked by a refinement and described to
 // JSON Schema through `patternProperties` metadata, so both sides reject a non-string value.
-const CHUNK_METADATA_PATTERN = `^${CHUNK_METADATA_PREFIX}.+$`;
+// "The prefix and at least one more character" (isChunkMetadataKey), written so that ECMA-262, Python
+// `re` and RE2 agree: no `.` (which skips newlines) and no `$` (which Python lets match before one).
+const CHUNK_METADATA_PATTERN = `^${CHUNK_METADATA_PREFIX}[\\s\\S]`;
 
 function checkChunkMetadataValues(message: Record<string, unknown>, context: z.RefinementCtx): void {
   for (const [key, value] of Object.entries(message)) {

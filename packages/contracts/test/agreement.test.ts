@@ -158,7 +158,10 @@ describe('zod and the generated JSON Schema agree on near-valid messages', () =>
     const manifest = fc.record(
       {
         engineId: fc.string({ maxLength: 4 }),
-        category: fc.string({ maxLength: 4 }),
+        category: sometimes(fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null))),
+        supportedInputFormats: sometimes(
+          fc.oneof(fc.constant(null), fc.array(fc.string(), { maxLength: 2 })),
+        ),
         preferredInputFormat: sometimes(fc.constant('image/jpeg')),
         outputFormats: sometimes(fc.array(fc.string(), { maxLength: 2 })),
         clusterSize: sometimes(fc.constantFrom(...CLUSTER_SIZES, 'huge')),
@@ -167,7 +170,7 @@ describe('zod and the generated JSON Schema agree on near-valid messages', () =>
         maxFileMb: sometimes(integerLike),
         initialConcurency: fc.nat(),
       },
-      { requiredKeys: ['engineId', 'category', 'preferredInputFormat', 'outputFormats', 'clusterSize'] },
+      { requiredKeys: ['engineId'] },
     );
     agree('EngineManifest', (value) => validateManifest(value).success, manifest);
   });

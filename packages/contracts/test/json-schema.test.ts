@@ -67,8 +67,9 @@ describe('refinements carried into JSON Schema', () => {
     expect(result({ output: {}, 'chunk-metadata-a': 1 })).toBe(false);
   });
 
-  it('a processing payload must not carry a mode', () => {
+  it('a processing payload must not carry a library mode without its library fields', () => {
     expect(payload({ language: 'en' })).toBe(true);
-    expect(payload({ mode: 'something-else' })).toBe(false);
+    expect(payload({ mode: 'something-else' })).toBe(true);
+    expect(payload({ mode: 'library-train', libraryId: 'l' })).toBe(false);
   });
 });

@@ -93,9 +93,63 @@ describe('parseProcessRequest', () => {
     expect(!missing.success && missing.issues[0]?.path).toBe('/payload/libraryEngineModelId');
   });
 
-  it('requires both internal ids', () => {
-    const result = parseProcessRequest({ internalJobId: 'ij' });
+  it('accepts a request without internal ids, as the Go toolkit sends it, with a warning and local ids', () => {
+    const result = parseProcessRequest({ internalJobId: 'ij', chunkMimeType: 'image/png', payload: 'null' });
+    expect(result.success).toBe(true);
+    if (!result.success) return;
+    expect(result.data.internalJobId).toBe('ij');
+    expect(result.data.internalTaskId).toMatch(/^local-task-[0-9a-f-]{36}$/);
+    expect(result.data.payload).toEqual({});
+    expect(result.warnings).toEqual([
+      {
+        path: '/internalTaskId',
+        code: 'missing_internal_id',
+        message: expect.stringContaining(`using the local id ${result.data.internalTaskId}`),
+      },
+    ]);
+  });
+
+  it('refuses a request without internal ids when strict', () => {
+    const result = parseProcessRequest({ internalJobId: 'ij' }, { strict: true });
     expect(!result.success && result.issues.map((found) => found.path)).toEqual(['/internalTaskId']);
+  });
+
+  it.each([
+    ['null', {}],
+    ['', {}],
+    ['{"mode":"mode","x":1}', { mode: 'mode', x: 1 }],
+  ])('takes payload %j as ordinary processing', (payload, expected) => {
+    const result = parseProcessRequest({ ...ids, payload });
+    expect(result).toMatchObject({ success: true, data: { payload: expected } });
+  });
+
+  it('warns about a payload.mode that is not a library mode, and refuses it when strict', () => {
+    const loose = parseProcessRequest({ ...ids, payload: '{"mode":"mode"}' });
+    expect(loose.warnings).toMatchObject([{ path: '/payload/mode', code: 'unknown_mode' }]);
+    const strict = parseProcessRequest({ ...ids, payload: '{"mode":"mode"}' }, { strict: true });
+    expect(strict).toMatchObject({ success: false, issues: [{ code: 'unknown_mode' }] });
+  });
+
+  it('keeps chunkUUID, which the newer toolkit sends, as a typed field', () => {
+    const result = parseProcessRequest({ ...ids, chunkUUID: 'c0ffee00-0000-4000-8000-000000000000' });
+    expect(result.success && result.data.chunkUUID).toBe('c0ffee00-0000-4000-8000-000000000000');
+    expect(result.success && result.data.extra).toEqual({});
+  });
+
+  it('applies the same duplicate-field rule to [name, value] pairs as to FormData', () => {
+    const result = parseProcessRequest([
+      ['internalJobId', 'a'],
+      ['taskTmpDir', '/tmp/a'],
+      ['taskTmpDir', '/tmp/b'],
+    ]);
+    expect(!result.success && result.issues).toMatchObject([
+      { path: '/taskTmpDir', code: 'duplicate_field' },
+    ]);
+    const pairs = parseProcessRequest([
+      ['internalJobId', 'a'],
+      ['internalTaskId', 't'],
+    ]);
+    expect(pairs).toMatchObject({ success: true, data: { internalJobId: 'a', internalTaskId: 't' } });
   });
 
   it('reads FormData text fields and ignores the chunk file part', async () => {
@@ -124,7 +178,7 @@ describe('parseProcessRequest', () => {
     });
   });
 
-  it.each([null, 42, 'text', [], { internalJobId: 1 }])(
+  it.each([null, 42, 'text', [['a', 1]], [['a']], { internalJobId: 1 }])(
     'returns issues for %j instead of throwing',
     (value) => {
       const result = parseProcessRequest(value as unknown as Record<string, string>);
@@ -158,7 +212,16 @@ describe('buildProcessForm / processRequestToFields', () => {
   });
 
   it('is the inverse of parseProcessRequest', () => {
-    expect(parseProcessRequest(buildProcessForm(request))).toEqual({ success: true, data: request });
+    expect(parseProcessRequest(buildProcessForm(request))).toEqual({
+      success: true,
+      data: request,
+      warnings: [],
+    });
+  });
+
+  it('builds a request without internal ids, as the Go toolkit sends it', () => {
+    const fields = processRequestToFields({ chunkMimeType: 'image/png', chunkIndex: 0 });
+    expect(fields).toEqual({ chunkMimeType: 'image/png', chunkIndex: '0', payload: '{}' });
   });
 
   it('refuses an extra field that would shadow a documented one', () => {

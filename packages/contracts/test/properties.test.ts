@@ -139,8 +139,13 @@ describe('build then parse gives back the same message', () => {
         expect(parseProcessRequest(processRequestToFields(request))).toEqual({
           success: true,
           data: request,
+          warnings: [],
         });
-        expect(parseProcessRequest(buildProcessForm(request))).toEqual({ success: true, data: request });
+        expect(parseProcessRequest(buildProcessForm(request))).toEqual({
+          success: true,
+          data: request,
+          warnings: [],
+        });
       }),
       settings,
     );

@@ -18,9 +18,18 @@ describe('parseTaskPayload', () => {
     expect(result.success && isLibraryTaskPayload(result.data)).toBe(false);
   });
 
-  it('rejects a mode it does not know, naming the mode path', () => {
-    const result = parseTaskPayload({ mode: 'library-delete' });
-    expect(!result.success && result.issues[0]?.path).toBe('/mode');
+  it.each(['library-delete', 'mode', 5, null])(
+    'treats mode %j, which is not a library mode, as ordinary processing',
+    (mode) => {
+      const result = parseTaskPayload({ mode, language: 'en' });
+      expect(result).toEqual({ success: true, data: { mode, language: 'en' } });
+      expect(result.success && isLibraryTaskPayload(result.data)).toBe(false);
+    },
+  );
+
+  it('reads JSON null (the Go toolkit without a task payload) as an empty payload', () => {
+    expect(parseTaskPayloadText('null')).toEqual({ success: true, data: {} });
+    expect(parseTaskPayloadText(' null\n')).toEqual({ success: true, data: {} });
   });
 
   it.each([null, [], 'x', 3])('rejects %j as not an object', (value) => {

@@ -24,6 +24,12 @@ Options:
   --retry-after S       Retry-After seconds of injected 429s (default 1)
   --random-seed N       seed of the fault RNG (default 1)
   --no-train-on-publish do not start library-train jobs when a library is published
+  --public-url URL      origin put into media URLs (default: the bound address; never the Host header)
+  --max-query-depth N   deepest field nesting of a query (default 12)
+  --max-query-cost N    most objects a query may resolve, estimated before execution (default 250000)
+  --max-list-limit N    largest limit argument (default 1000)
+  --max-body-bytes N    largest JSON body or multipart text field (default 16777216)
+  --max-upload-bytes N  largest uploaded file, streamed to disk (default 1073741824)
   --help                show this help`;
 
 /** Parses CLI arguments into emulator options; never throws. */
@@ -49,6 +55,12 @@ export function parseCliArgs(argv: string[]): CliParseResult {
         'retry-after': { type: 'string' },
         'random-seed': { type: 'string' },
         'no-train-on-publish': { type: 'boolean' },
+        'public-url': { type: 'string' },
+        'max-query-depth': { type: 'string' },
+        'max-query-cost': { type: 'string' },
+        'max-list-limit': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'max-upload-bytes': { type: 'string' },
         help: { type: 'boolean' },
       },
     }).values;
@@ -82,6 +94,20 @@ export function parseCliArgs(argv: string[]): CliParseResult {
   assign(options, 'retryAfterSeconds', number('retry-after', 0));
   assign(options, 'randomSeed', number('random-seed', 0));
   if (values['no-train-on-publish'] === true) options.trainOnPublish = false;
+  assign(options, 'publicUrl', text('public-url'));
+  const whole = (flag: string) => {
+    const value = number(flag, 1);
+    if (value !== undefined && !Number.isInteger(value)) {
+      problems.push(`--${flag} must be a whole number (got "${String(values[flag])}").`);
+      return undefined;
+    }
+    return value;
+  };
+  assign(options, 'maxQueryDepth', whole('max-query-depth'));
+  assign(options, 'maxQueryCost', whole('max-query-cost'));
+  assign(options, 'maxListLimit', whole('max-list-limit'));
+  assign(options, 'maxBodyBytes', whole('max-body-bytes'));
+  assign(options, 'maxUploadBytes', whole('max-upload-bytes'));
   const rateLimit = text('rate-limit');
   if (rateLimit !== undefined) {
     const match = /^(\d+)\/(\d+)$/.exec(rateLimit);

@@ -1,5 +1,13 @@
 export { CoreEmulatorError, type CoreEmulatorErrorCode } from './errors.ts';
-export { emulatorSchema, mediaUrl, type RequestContext, type UploadedFilePart } from './resolvers.ts';
+export { DEFAULT_QUERY_LIMITS, type QueryLimitCode, type QueryLimits } from './query-limits.ts';
+export {
+  EMULATOR_APPLICATION_ID,
+  emulatorSchema,
+  mediaUrl,
+  type RequestContext,
+  SCHEMA_EXTENSIONS,
+  type UploadedFilePart,
+} from './resolvers.ts';
 export {
   applySeed,
   DEFAULT_IDENTIFIER_TYPE_ID,
@@ -13,6 +21,8 @@ export {
   type SeedOptions,
 } from './seed.ts';
 export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
   startCoreEmulator,
   type CoreEmulator,
   type CoreEmulatorOptions,

@@ -11,18 +11,37 @@ import type {
   TrainStatus,
 } from './store.ts';
 
-/** The uploaded `file` part of a multipart request (Veritone convention: one file per request). */
+/**
+ * The uploaded `file` part of a multipart request (Veritone convention: one file per request),
+ * streamed to a staging file in the store's blob folder; a resolver that keeps it adopts the file.
+ */
 export interface UploadedFilePart {
-  data: Buffer;
+  path: string;
+  size: number;
   contentType: string;
   filename: string;
 }
 
 export interface RequestContext {
-  /** Origin of this server as the client reached it, for media URLs. */
+  /**
+   * Origin put into media URLs: the configured public URL, else the address the server is bound to.
+   * Never the request's `Host` header, which a client controls.
+   */
   baseUrl: string;
   file: UploadedFilePart | undefined;
 }
+
+/** Fields of `schema.graphql` that the 2019 Veritone schema does not have (listed in the README). */
+export const SCHEMA_EXTENSIONS: readonly string[] = [
+  'CreateLibraryEngineModel.contentType',
+  'CreateLibraryEngineModel.file',
+];
+
+/**
+ * `Library.applicationId` is non-null in the 2019 schema; the platform fills it from the caller's
+ * application. The emulator has one application, with this id.
+ */
+export const EMULATOR_APPLICATION_ID = 'core-emulator';
 
 export interface ResolverHooks {
   onJob?: ((job: StoredJob) => void) | undefined;
@@ -72,6 +91,7 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
   function libraryView(library: StoredLibrary) {
     return {
       ...library,
+      applicationId: library.applicationId ?? EMULATOR_APPLICATION_ID,
       summary: () => {
         const entities = store.entitiesOf(library.id);
         return {
@@ -86,16 +106,20 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
           args,
           context,
         ),
+      // The 2019 field has no offset/limit: it lists every matching model.
       engineModels: (args: Args, context: RequestContext) => {
         const models = [...store.models.values()].filter(
           (model) =>
             model.libraryId === library.id &&
             (args.id == null || model.id === args.id) &&
-            (args.engineId == null || model.engineId === args.engineId),
+            (args.libraryVersion == null || model.libraryVersion === args.libraryVersion) &&
+            (args.trainStatus == null || model.trainStatus === args.trainStatus),
         );
         return {
-          ...page(models, args),
-          records: page(models, args).records.map((m) => modelView(m, context)),
+          records: models.map((model) => modelView(model, context)),
+          offset: 0,
+          limit: models.length,
+          count: models.length,
         };
       },
     };
@@ -171,14 +195,17 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
 
   function identifierView(identifier: StoredIdentifier, context: RequestContext) {
     const blob = identifier.blobId ? store.blobs.get(identifier.blobId) : undefined;
+    const contentType = blob?.contentType ?? identifier.contentType ?? 'application/octet-stream';
     return {
       ...identifier,
-      url: blob ? mediaUrl(context.baseUrl, blob.id, blob.filename) : identifier.url,
+      // Non-null in the 2019 schema; seeds and createEntityIdentifier always give a file or a url.
+      url: blob ? mediaUrl(context.baseUrl, blob.id, blob.filename) : (identifier.url ?? ''),
+      contentType,
       identifierType: {
         id: identifier.identifierTypeId,
         label: identifier.identifierTypeId,
-        labelPlural: null,
-        dataType: null,
+        labelPlural: `${identifier.identifierTypeId}s`,
+        dataType: identifierDataType(contentType),
       },
     };
   }
@@ -191,11 +218,16 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
   function jobView(job: StoredJob) {
     return {
       ...job,
-      tasks: {
-        records: job.tasks.map((task) => ({ ...task, engine: { id: task.engineId, name: null } })),
-        offset: 0,
-        limit: job.tasks.length,
-        count: job.tasks.length,
+      tasks: (args: Args) => {
+        const statuses = Array.isArray(args.status) ? (args.status as string[]) : undefined;
+        const tasks = job.tasks.filter(
+          (task) => (args.id == null || task.id === args.id) && (!statuses || statuses.includes(task.status)),
+        );
+        const result = page(tasks, args);
+        return {
+          ...result,
+          records: result.records.map((task) => ({ ...task, engine: { id: task.engineId, name: null } })),
+        };
       },
     };
   }
@@ -233,20 +265,23 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
     if (context.file && input.dataUrl != null) {
       throw badInput('Send either a file part or dataUrl, not both.');
     }
-    if (!context.file) return undefined;
-    return store.addBlob(context.file.data, context.file.contentType, context.file.filename);
+    return context.file ? adoptUpload(context.file) : undefined;
+  }
+
+  function adoptUpload(file: UploadedFilePart) {
+    return store.adoptBlobFile(file.path, {
+      contentType: file.contentType,
+      filename: file.filename,
+      size: file.size,
+    });
   }
 
   return {
     library: ({ id }: Args) => libraryView(requireLibrary(id)),
     libraries: (args: Args) => {
-      const ids = Array.isArray(args.ids) ? new Set(args.ids as string[]) : undefined;
       const libraries = [...store.libraries.values()].filter(
         (library) =>
-          (args.id == null || library.id === args.id) &&
-          (!ids || ids.has(library.id)) &&
-          (args.name == null || library.name === args.name) &&
-          (args.libraryTypeId == null || library.libraryTypeId === args.libraryTypeId),
+          (args.id == null || library.id === args.id) && (args.name == null || library.name === args.name),
       );
       const result = page(libraries, args);
       return { ...result, records: result.records.map(libraryView) };
@@ -322,6 +357,7 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
         description: (input.description as string | undefined) ?? null,
         jsondata: input.jsondata ?? null,
         profileImageUrl: (input.profileImageUrl as string | undefined) ?? null,
+        isPublished: input.isPublished === true,
       });
       touch();
       return entityView(entity, context);
@@ -329,9 +365,9 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
     createEntityIdentifier: ({ input }: { input: Args }, context: RequestContext) => {
       if (!store.entities.has(String(input.entityId))) throw notFound('entity', input.entityId);
       if (context.file && input.url != null) throw badInput('Send either a file part or url, not both.');
-      const blob = context.file
-        ? store.addBlob(context.file.data, context.file.contentType, context.file.filename)
-        : undefined;
+      if (!context.file && input.url == null)
+        throw badInput('Send the identifier media as a file part or a url.');
+      const blob = context.file ? adoptUpload(context.file) : undefined;
       const identifier = store.addIdentifier({
         entityId: String(input.entityId),
         identifierTypeId: String(input.identifierTypeId),
@@ -352,6 +388,8 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
         libraryId: String(input.libraryId),
         engineId: String(input.engineId),
         trainStatus: (input.trainStatus as TrainStatus | undefined) ?? 'pending',
+        trainJobId: (input.trainJobId as string | undefined) ?? null,
+        accuracy: (input.accuracy as number | undefined) ?? null,
         dataUrl: (input.dataUrl as string | undefined) ?? null,
         blobId: blob?.id ?? null,
         contentType: blob?.contentType ?? (input.contentType as string | undefined) ?? null,
@@ -367,6 +405,7 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
       if (input.trainStatus != null) model.trainStatus = input.trainStatus as TrainStatus;
       if (input.trainJobId != null) model.trainJobId = String(input.trainJobId);
       if (input.jsondata !== undefined) model.jsondata = input.jsondata;
+      if (input.accuracy != null) model.accuracy = input.accuracy as number;
       if (input.dataUrl != null) {
         model.dataUrl = String(input.dataUrl);
         model.blobId = null;
@@ -389,10 +428,12 @@ export function createRootValue(store: EmulatorStore, hooks: ResolverHooks) {
       touch();
       return modelView(model, context);
     },
-    createJob: ({ input }: { input: Args }) => {
-      const tasks = Array.isArray(input.tasks) ? (input.tasks as Args[]) : [];
+    createJob: ({ input }: { input?: Args | null }) => {
+      const tasks = Array.isArray(input?.tasks) ? (input.tasks as Args[]) : [];
       if (tasks.length === 0) throw badInput('createJob needs at least one task.');
-      const job = recordJob(tasks, input);
+      if (tasks.some((task) => task.engineId == null))
+        throw badInput('Every createJob task needs an engineId.');
+      const job = recordJob(tasks, input ?? {});
       touch();
       return jobView(job);
     },
@@ -404,4 +445,15 @@ function sortEntities(entities: StoredEntity[], args: Args): StoredEntity[] {
   if (!orderBy) return entities;
   const direction = args.orderDirection === 'desc' ? -1 : 1;
   return [...entities].sort((a, b) => direction * String(a[orderBy]).localeCompare(String(b[orderBy])));
+}
+
+/**
+ * `EntityIdentifierType.dataType` is non-null in the 2019 schema; the emulator has no identifier type
+ * registry, so the type is read from the media's Content-Type (`image` when it says nothing more).
+ */
+function identifierDataType(contentType: string): 'image' | 'audio' | 'video' | 'text' | 'pdf' {
+  const base = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (base === 'application/pdf') return 'pdf';
+  const major = base.split('/')[0];
+  return major === 'audio' || major === 'video' || major === 'text' ? major : 'image';
 }

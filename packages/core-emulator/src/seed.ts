@@ -8,18 +8,22 @@ import type { EmulatorStore } from './store.ts';
 
 const TrainStatusSchema = z.enum(['pending', 'queued', 'complete', 'failed', 'running']);
 
-export const SeedIdentifierSchema = z.object({
-  id: z.string().min(1).optional(),
-  identifierTypeId: z.string().min(1).optional(),
-  title: z.string().optional(),
-  isPriority: z.boolean().optional(),
-  /** An external URL of the identifier media. */
-  url: z.string().optional(),
-  /** A local media file (relative to the seed file), served by the emulator. */
-  file: z.string().optional(),
-  contentType: z.string().optional(),
-  jsondata: z.record(z.string(), z.unknown()).optional(),
-});
+export const SeedIdentifierSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    identifierTypeId: z.string().min(1).optional(),
+    title: z.string().optional(),
+    isPriority: z.boolean().optional(),
+    /** An external URL of the identifier media. */
+    url: z.string().optional(),
+    /** A local media file (relative to the seed file), served by the emulator. */
+    file: z.string().optional(),
+    contentType: z.string().optional(),
+    jsondata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((identifier) => identifier.url !== undefined || identifier.file !== undefined, {
+    message: 'an identifier needs a "file" or a "url" (EntityIdentifier.url is non-null)',
+  });
 
 export const SeedEntitySchema = z.object({
   id: z.string().min(1).optional(),

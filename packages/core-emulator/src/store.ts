@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from './common/ids.ts';
 
@@ -99,7 +101,8 @@ const STATE_FILE = 'state.json';
 
 /**
  * The emulator's data: in memory, and mirrored to `dataDir` (state.json + blobs/) when one is given,
- * so a restarted emulator keeps trained models and uploads.
+ * so a restarted emulator keeps trained models and uploads. Blobs (uploads, seeded media) are always
+ * files, never held in memory: in `dataDir/blobs`, or in a private temp folder that `close()` removes.
  */
 export class EmulatorStore {
   readonly libraries = new Map<string, StoredLibrary>();
@@ -111,14 +114,21 @@ export class EmulatorStore {
   /** Entity ids per library, and identifier ids per entity, in creation order (stable paging). */
   private readonly entityOrder = new Map<string, string[]>();
   private readonly identifierOrder = new Map<string, string[]>();
-  private readonly blobData = new Map<string, Buffer>();
+  /** Where blob files live; uploads are staged here too, so publishing one is a rename. */
+  readonly blobDir: string;
+  private readonly ownsBlobDir: boolean;
   private revisionCounter = 0;
 
   constructor(readonly dataDir?: string) {
     if (dataDir) {
-      mkdirSync(join(dataDir, 'blobs'), { recursive: true });
+      this.blobDir = join(dataDir, 'blobs');
+      this.ownsBlobDir = false;
+      mkdirSync(this.blobDir, { recursive: true });
       const statePath = join(dataDir, STATE_FILE);
       if (existsSync(statePath)) this.load(JSON.parse(readFileSync(statePath, 'utf8')) as StoreState);
+    } else {
+      this.blobDir = mkdtempSync(join(tmpdir(), 'core-emulator-blobs-'));
+      this.ownsBlobDir = true;
     }
   }
 
@@ -221,18 +231,41 @@ export class EmulatorStore {
   }
 
   addBlob(data: Buffer, contentType: string, filename: string): StoredBlob {
+    const staging = this.stagingPath();
+    writeFileSync(staging, data);
+    return this.adoptBlobFile(staging, { contentType, filename, size: data.length });
+  }
+
+  /** A fresh path in the blob folder for an upload being streamed in (see {@link adoptBlobFile}). */
+  stagingPath(): string {
+    return join(this.blobDir, `.upload-${randomUUID()}`);
+  }
+
+  /** Makes a fully written staging file (from {@link stagingPath}) a blob, by renaming it. */
+  adoptBlobFile(
+    stagingPath: string,
+    info: { contentType: string; filename: string; size: number },
+  ): StoredBlob {
     this.revisionCounter += 1;
-    const blob: StoredBlob = { id: newId(), contentType, filename, size: data.length };
+    const blob: StoredBlob = { id: newId(), ...info };
+    renameSync(stagingPath, join(this.blobDir, blob.id));
     this.blobs.set(blob.id, blob);
-    if (this.dataDir) writeFileSync(join(this.dataDir, 'blobs', blob.id), data);
-    else this.blobData.set(blob.id, data);
     return blob;
   }
 
+  /** The file holding a blob's bytes, or undefined for an unknown id (ids never become paths otherwise). */
+  blobPath(id: string): string | undefined {
+    return this.blobs.has(id) ? join(this.blobDir, id) : undefined;
+  }
+
   readBlob(id: string): Buffer | undefined {
-    if (!this.blobs.has(id)) return undefined;
-    if (this.dataDir) return readFileSync(join(this.dataDir, 'blobs', id));
-    return this.blobData.get(id);
+    const path = this.blobPath(id);
+    return path ? readFileSync(path) : undefined;
+  }
+
+  /** Removes the private blob folder of an in-memory store (a `dataDir` is kept). */
+  close(): void {
+    if (this.ownsBlobDir) rmSync(this.blobDir, { recursive: true, force: true });
   }
 
   entitiesOf(libraryId: string): StoredEntity[] {

@@ -128,6 +128,42 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([])).toEqual({ ok: true, help: false, options: { port: 4000 } });
   });
 
+  it('reads the public URL and the query, body and upload limits', () => {
+    expect(
+      parseCliArgs([
+        '--public-url',
+        'http://core.example:4000',
+        '--max-query-depth',
+        '8',
+        '--max-query-cost',
+        '5000',
+        '--max-list-limit',
+        '200',
+        '--max-body-bytes',
+        '65536',
+        '--max-upload-bytes',
+        '1048576',
+      ]),
+    ).toEqual({
+      ok: true,
+      help: false,
+      options: {
+        port: 4000,
+        publicUrl: 'http://core.example:4000',
+        maxQueryDepth: 8,
+        maxQueryCost: 5000,
+        maxListLimit: 200,
+        maxBodyBytes: 65536,
+        maxUploadBytes: 1048576,
+      },
+    });
+    expect(parseCliArgs(['--max-query-depth', '2.5'])).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/--max-query-depth must be a whole number/),
+    });
+    expect(parseCliArgs(['--max-list-limit', '0'])).toMatchObject({ ok: false });
+  });
+
   it('returns problems instead of throwing on unknown flags and bad values', () => {
     expect(parseCliArgs(['--nope'])).toMatchObject({ ok: false });
     expect(parseCliArgs(['--port', 'x'])).toMatchObject({

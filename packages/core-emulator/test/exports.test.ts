@@ -6,7 +6,12 @@ describe('@engine-kit/core-emulator exports', () => {
     expect(Object.keys(await import('../src/index.ts')).sort()).toEqual([
       'CoreEmulatorError',
       'DEFAULT_IDENTIFIER_TYPE_ID',
+      'DEFAULT_MAX_BODY_BYTES',
+      'DEFAULT_MAX_UPLOAD_BYTES',
+      'DEFAULT_QUERY_LIMITS',
+      'EMULATOR_APPLICATION_ID',
       'EmulatorStore',
+      'SCHEMA_EXTENSIONS',
       'SeedEntitySchema',
       'SeedIdentifierSchema',
       'SeedLibrarySchema',

@@ -12,7 +12,10 @@ const MODEL_FIELDS =
   'id engineId libraryId libraryVersion trainStatus dataUrl contentType jsondata modifiedDateTime';
 
 async function buildLibrary(url: string) {
-  const library = await gql(url, 'mutation { createLibrary(input: { name: "Faces" }) { id name version } }');
+  const library = await gql(
+    url,
+    'mutation { createLibrary(input: { name: "Faces", libraryTypeId: "people" }) { id name version applicationId } }',
+  );
   const libraryId = library.body.data?.createLibrary.id as string;
   const entity = await gql(
     url,
@@ -32,7 +35,7 @@ describe('core emulator GraphQL', () => {
     const created = await gqlMultipart(
       emulator.graphqlUrl,
       'mutation($input: CreateEntityIdentifier!) { createEntityIdentifier(input: $input) { id entityId identifierTypeId url contentType } }',
-      { input: { entityId, identifierTypeId: 'face', title: 'portrait' } },
+      { input: { entityId, identifierTypeId: 'face', title: 'portrait', contentType: 'image/png' } },
       { data: PNG_BYTES, contentType: 'image/png', filename: 'ada.png' },
     );
     expect(created.body.errors).toBeUndefined();

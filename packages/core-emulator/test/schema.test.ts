@@ -92,7 +92,7 @@ describe('schema.graphql uses the public Veritone names', () => {
     );
     expect(
       Object.keys(
-        (schema.getType('EntityIdentifierTypeDataType') as GraphQLEnumType).getValues().map((v) => v.name),
+        (schema.getType('EntityIdentifierDataType') as GraphQLEnumType).getValues().map((v) => v.name),
       ),
     ).toHaveLength(7);
   });

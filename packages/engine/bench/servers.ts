@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import express from 'express';
 import multer from 'multer';
-import { createEngine } from '../src/index.ts';
+import { createEngine, type VtnDocument } from '../src/index.ts';
 
 export interface BenchServer {
   url: string;
@@ -17,7 +17,7 @@ export interface BenchServer {
 }
 
 /** The trivial engine's answer: one object per chunk, sized from the saved file. */
-function vtnFor(size: number, startTimeMs: number) {
+function vtnFor(size: number, startTimeMs: number): VtnDocument {
   return {
     series: [
       {

@@ -16,6 +16,12 @@ export interface EngineLimits {
   requestTimeoutMs: number;
   /** Longest pause between two pieces of the body. */
   bodyIdleTimeoutMs: number;
+  /**
+   * Request bodies received at once. A request is admitted (takes a work slot or a queue place) only
+   * once its body is complete, so slow uploads never starve complete requests; this bounds the open
+   * files and connections they can hold meanwhile.
+   */
+  uploads: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
@@ -26,6 +32,7 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 300_000,
   bodyIdleTimeoutMs: 30_000,
+  uploads: 64,
 });
 
 export interface WebhookAddress {

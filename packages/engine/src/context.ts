@@ -5,11 +5,13 @@ import {
   failureReasonFromError,
   type ProcessRequest,
 } from '@engine-kit/contracts';
+import type { VtnDocument } from '@engine-kit/vtn-standard';
 import type { RetryPolicy } from './common/retry.ts';
 import { EngineError } from './errors.ts';
-import { openInputStream } from './input.ts';
+import { type InputTimeouts, openInputStream } from './input.ts';
 import type { EngineLogger } from './logger.ts';
 import { type IgnoredChunk, ignore } from './output.ts';
+import { redactText } from './redact.ts';
 import { postJson } from './webhook.ts';
 
 /** Offsets of a result inside the input stream (result webhook names: `...Ms`). */
@@ -35,6 +37,11 @@ export interface ProcessContext {
   readonly progress: Readonly<TaskProgress>;
   /** True once the `/process` call was answered with `estimatedProcessingTimeInSeconds`. */
   readonly acknowledged: boolean;
+  /**
+   * What was off in the request but accepted (e.g. no `internalTaskId`: the Go toolkit sends none, and a
+   * local id was filled in). Also logged as a warning.
+   */
+  readonly warnings: readonly string[];
   /** `return context.ignore()`: 204 for a chunk engine. */
   ignore(): IgnoredChunk;
   /**
@@ -43,8 +50,11 @@ export interface ProcessContext {
    * final heartbeat. Stream, batch and training handlers are acknowledged before they start.
    */
   acknowledge(estimatedProcessingTimeInSeconds?: number): Promise<void>;
-  /** Posts a result to `resultWebhook` (with retries); counts `messagesWritten` and `bytesWritten`. */
-  emitResult(output: unknown, offsets?: ResultOffsets): Promise<void>;
+  /**
+   * Posts a result to `resultWebhook` (with retries); counts `messagesWritten` and `bytesWritten`. The
+   * output is typed as a VTN document: an object literal that is not one does not compile.
+   */
+  emitResult(output: VtnDocument, offsets?: ResultOffsets): Promise<void>;
   /** Sends a `running` heartbeat now, besides the one sent every second. */
   heartbeat(): Promise<void>;
   addBytesRead(bytes: number): void;
@@ -66,6 +76,12 @@ export interface ContextOptions {
   defaultEstimateSeconds: number;
   /** Checks output before it is posted (VTN validation in development). */
   checkOutput: (output: unknown) => void;
+  /** Timeouts of `openInput()`. */
+  inputTimeouts: InputTimeouts;
+  /** Request warnings to show the handler (already logged by the engine). */
+  warnings: readonly string[];
+  /** Secrets of this request (its token) to keep out of heartbeats and logs. */
+  secrets: readonly string[];
 }
 
 /** The context of one `/process` call: sync until acknowledged, then an async task with heartbeats. */
@@ -73,6 +89,7 @@ export class RequestContext implements ProcessContext {
   readonly request: ProcessRequest;
   readonly signal: AbortSignal;
   readonly log: EngineLogger;
+  readonly warnings: readonly string[];
   readonly #progress: TaskProgress = {
     bytesRead: 0,
     bytesWritten: 0,
@@ -91,6 +108,7 @@ export class RequestContext implements ProcessContext {
     this.request = options.request;
     this.signal = options.signal;
     this.log = options.log;
+    this.warnings = options.warnings;
   }
 
   get progress(): Readonly<TaskProgress> {
@@ -119,7 +137,11 @@ export class RequestContext implements ProcessContext {
     void this.#beat();
   }
 
-  async emitResult(output: unknown, offsets: ResultOffsets = {}): Promise<void> {
+  emitResult(output: VtnDocument, offsets: ResultOffsets = {}): Promise<void> {
+    return this.#emit(output, offsets);
+  }
+
+  async #emit(output: unknown, offsets: ResultOffsets = {}): Promise<void> {
     const url = this.request.resultWebhook;
     if (!url) {
       throw new EngineError(
@@ -177,7 +199,11 @@ export class RequestContext implements ProcessContext {
         failureReason: 'invalid_data',
       });
     }
-    return openInputStream(url, { signal: this.signal, onBytes: (bytes) => this.addBytesRead(bytes) });
+    return openInputStream(url, {
+      ...this.#options.inputTimeouts,
+      signal: this.signal,
+      onBytes: (bytes) => this.addBytesRead(bytes),
+    });
   }
 
   /**
@@ -195,7 +221,7 @@ export class RequestContext implements ProcessContext {
     let error = outcome.error;
     if (error === undefined && outcome.output !== undefined && outcome.output !== ignore()) {
       try {
-        await this.emitResult(outcome.output);
+        await this.#emit(outcome.output);
       } catch (emitError) {
         error = emitError;
       }
@@ -203,17 +229,14 @@ export class RequestContext implements ProcessContext {
     this.#stopBeating();
     await this.#beating;
     const status = error === undefined ? 'complete' : 'failed';
+    const message = error === undefined ? '' : describeError(error, this.#options.secrets);
     if (error !== undefined) {
-      this.log.error('task failed', {
-        ...this.#ids(),
-        error: describeError(error),
-        failureReason: reasonOf(error),
-      });
+      this.log.error('task failed', { ...this.#ids(), error: message, failureReason: reasonOf(error) });
     }
     await this.#postHeartbeat(
       error === undefined
         ? { status: 'complete' }
-        : { status: 'failed', failureReason: reasonOf(error), failureMsg: describeError(error) },
+        : { status: 'failed', failureReason: reasonOf(error), failureMsg: message },
     );
     return status;
   }
@@ -277,6 +300,7 @@ function counted(bytes: number): number {
   return Number.isFinite(bytes) && bytes > 0 ? Math.floor(bytes) : 0;
 }
 
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** An error's message as it may be shown: URLs redacted, and `secrets` replaced as whole values. */
+export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  return redactText(error instanceof Error ? error.message : String(error), secrets);
 }

@@ -9,7 +9,7 @@ import {
   runTraining,
   type TrainingOutcome,
 } from '@engine-kit/library-client';
-import { validate } from '@engine-kit/vtn-standard';
+import { resolveVtnVersion, type VtnVersion, validate } from '@engine-kit/vtn-standard';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './common/retry.ts';
 import {
   type EngineLimits,
@@ -21,11 +21,20 @@ import {
 } from './config.ts';
 import { describeError, type ProcessContext, RequestContext, reasonOf } from './context.ts';
 import { EngineError, type EngineErrorCode } from './errors.ts';
-import { WorkGate } from './gate.ts';
-import { type LoadedModel, libraryIdsOf, ModelLoader, requireLibraryEngineModelId } from './library.ts';
+import { type Ticket, WorkGate } from './gate.ts';
+import {
+  type LibraryRunOptions,
+  type LoadedModel,
+  libraryIdsOf,
+  ModelLoader,
+  requireLibraryEngineModelId,
+} from './library.ts';
+import { DEFAULT_INPUT_TIMEOUTS, type InputTimeouts } from './input.ts';
 import { createJsonLogger, type EngineLogger } from './logger.ts';
 import { type ChunkFile, readProcessForm, removeChunk } from './multipart.ts';
-import { isIgnored, isNonVtnOutput } from './output.ts';
+import { isIgnored, isNonVtnOutput, type ProcessOutput } from './output.ts';
+import { confinedDirectory } from './paths.ts';
+import { redactingLogger, redactText, requestSecrets } from './redact.ts';
 
 /**
  * How `/process` answers: `chunk` returns the handler's output in the response (or goes async
@@ -54,7 +63,14 @@ export interface RunArgs {
 // biome-ignore lint/suspicious/noConfusingVoidType: an async handler that saves nothing simply returns nothing.
 export type TrainResult = TrainingOutcome | undefined | void;
 
-export type ProcessHandler = (request: ProcessRequest, context: ProcessContext) => unknown;
+/**
+ * A `process` handler: returns (or resolves to) a VTN document, `nonVtnOutput(...)`, `ignore()` or nothing.
+ * An object literal that is not a VTN document is a compile error.
+ */
+export type ProcessHandler = (
+  request: ProcessRequest,
+  context: ProcessContext,
+) => ProcessOutput | Promise<ProcessOutput>;
 
 export interface EngineDefinition {
   /** Default `chunk`. */
@@ -65,7 +81,7 @@ export interface EngineDefinition {
   /** `payload.mode === 'library-train'`: returns the model to save (`jsondata`, `file`). */
   train?: (args: TrainArgs) => Promise<TrainResult> | TrainResult;
   /** `payload.mode === 'library-run'`: like `process`, with the library engine model loaded once per process. */
-  run?: (args: RunArgs) => unknown;
+  run?: (args: RunArgs) => ProcessOutput | Promise<ProcessOutput>;
   /** Identifier type the training entities are filtered by (e.g. `face`); else `payload.identifierTypeId`. */
   identifierTypeId?: string;
   host?: string;
@@ -79,6 +95,20 @@ export interface EngineDefinition {
   limits?: Partial<EngineLimits>;
   /** Validate VTN output and log the issues; default `NODE_ENV !== 'production'`. */
   validateOutput?: boolean;
+  /** VTN version the output check uses; default the output's `$schema` (a v2 URL means v2), else v1. */
+  vtnVersion?: VtnVersion;
+  /**
+   * Refuse (400) what real toolkits send but is off: a request without `internalJobId`/`internalTaskId`
+   * (the Go toolkit), a `payload.mode` that is not a library mode. Default false: accepted with a warning.
+   */
+  strictRequests?: boolean;
+  /**
+   * Longest run of one handler when the request has no `maxTTL` (with one: `maxTTL` seconds); then the task
+   * fails with `chunk_timeout` and its slot is freed. Default 3 600 000 ms; 0 turns the bound off.
+   */
+  taskTimeoutMs?: number;
+  /** Timeouts of `context.openInput()` (the `cacheURI` read); default 30 s to headers, 60 s idle, 1 h total. */
+  input?: Partial<InputTimeouts>;
   /** Default 1000 ms. */
   heartbeatIntervalMs?: number;
   /** Result and final-heartbeat delivery; default 4 attempts, 100 ms doubling to 2 s, 10 s per call. */
@@ -90,6 +120,8 @@ export interface EngineDefinition {
   /** Where chunk files go when the request has no `taskTmpDir`; default the OS temp folder. */
   tmpDir?: string;
   logger?: EngineLogger;
+  /** `library-run`: how often the model version is checked, and the model wait and size limits. */
+  library?: LibraryRunOptions;
   /** Environment to read `VERITONE_*` from; default `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -119,6 +151,13 @@ export interface Engine {
 }
 
 const ABORT_GRACE_MS = 2_000;
+const DEFAULT_TASK_TIMEOUT_MS = 3_600_000;
+
+/** A request that holds a place in the gate, so a drain that times out can still answer it and remove its chunk. */
+interface PendingRequest {
+  response: ServerResponse;
+  chunk: ChunkFile | undefined;
+}
 
 export function createEngine(definition: EngineDefinition): Engine {
   return new EngineServer(definition);
@@ -134,10 +173,16 @@ class EngineServer implements Engine {
   readonly #heartbeatIntervalMs: number;
   readonly #drainTimeoutMs: number;
   readonly #validateOutput: boolean;
-  readonly #models = new ModelLoader();
+  readonly #models: ModelLoader;
   readonly #abort = new AbortController();
   /** Acknowledged tasks still running, so a drain that times out can report them failed. */
   readonly #tasks = new Set<RequestContext>();
+  /** Admitted requests not yet answered. */
+  readonly #pending = new Set<PendingRequest>();
+  /** `/process` calls not finished (receiving, queued or running): each settles once its chunk file is gone. */
+  readonly #requests = new Set<Promise<void>>();
+  readonly #taskTimeoutMs: number;
+  readonly #inputTimeouts: InputTimeouts;
   readonly #server: Server;
   #state: EngineState = 'idle';
   #readyError: string | undefined;
@@ -149,7 +194,17 @@ class EngineServer implements Engine {
     }
     const env = definition.env ?? process.env;
     this.#definition = definition;
-    this.#log = definition.logger ?? createJsonLogger();
+    this.#models = new ModelLoader(definition.library);
+    this.#log = redactingLogger(definition.logger ?? createJsonLogger());
+    this.#taskTimeoutMs = nonNegativeInteger(
+      'taskTimeoutMs',
+      definition.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
+    );
+    this.#inputTimeouts = { ...DEFAULT_INPUT_TIMEOUTS };
+    for (const [name, value] of Object.entries(definition.input ?? {})) {
+      if (value === undefined) continue;
+      this.#inputTimeouts[name as keyof InputTimeouts] = positiveInteger(`input.${name}`, value);
+    }
     this.#limits = resolveLimits(definition.limits);
     this.#address = resolveAddress(env, definition);
     const concurrency = resolveConcurrency(env, definition.concurrency);
@@ -230,9 +285,16 @@ class EngineServer implements Engine {
   async #drain(timeoutMs: number): Promise<CloseResult> {
     this.#state = 'draining';
     this.#log.info('draining', { inFlight: this.#gate.admitted, timeoutMs });
-    let drained = await settlesWithin(this.#gate.whenIdle(), timeoutMs);
+    let drained = await settlesWithin(this.#whenQuiet(), timeoutMs);
     if (!drained) {
       this.#log.warn('drain timeout: aborting remaining work', { inFlight: this.#gate.admitted });
+      // Work that never started is answered 503 by its own request (its start() rejects).
+      this.#gate.refuseWaiting(
+        new EngineError('shutting_down', 'the engine shut down before this request was started', {
+          status: 503,
+          failureReason: 'system_error',
+        }),
+      );
       this.#abort.abort(
         new EngineError('shutting_down', 'the engine is shutting down', { failureReason: 'system_error' }),
       );
@@ -241,12 +303,39 @@ class EngineServer implements Engine {
         failureReason: 'system_error',
       });
       await Promise.all([...this.#tasks].map((task) => task.finish({ error: shutdown })));
+      await this.#answerAbandoned();
       drained = false;
     }
     await this.#closeServer();
+    // Closing the connections ends every upload still arriving: wait until their partial chunks are removed.
+    await settlesWithin(
+      Promise.all(this.#requests).then(() => undefined),
+      ABORT_GRACE_MS,
+    );
     this.#state = 'closed';
     this.#log.info('closed', { drained });
     return { drained };
+  }
+
+  /** No admitted work and no `/process` call still going on. */
+  async #whenQuiet(): Promise<void> {
+    await this.#gate.whenIdle();
+    while (this.#requests.size > 0) {
+      await Promise.all(this.#requests);
+      await this.#gate.whenIdle();
+    }
+  }
+
+  /** Handlers that ignored the abort: their requests get 503 `shutting_down` and their chunks are removed. */
+  async #answerAbandoned(): Promise<void> {
+    const abandoned = [...this.#pending];
+    this.#pending.clear();
+    for (const { response } of abandoned) {
+      refuse(response, 503, 'shutting_down', 'the engine shut down before this request finished', {
+        connection: 'close',
+      });
+    }
+    await Promise.all(abandoned.map(({ chunk }) => removeChunk(chunk)));
   }
 
   #closeServer(): Promise<void> {
@@ -294,52 +383,105 @@ class EngineServer implements Engine {
       refuse(response, 503, 'not_ready', `the engine is ${this.#state}`, { 'retry-after': '1' });
       return discardRestOf(request);
     }
-    const ticket = this.#gate.tryAdmit();
-    if (!ticket) {
-      refuse(response, 503, 'busy', `${this.#gate.admitted} requests in flight; try again`, {
+    const receiving = this.#requests.size - this.#gate.admitted;
+    if (receiving >= this.#limits.uploads) {
+      refuse(response, 503, 'busy', `${receiving} request bodies are being received; try again`, {
         'retry-after': '1',
       });
       return discardRestOf(request);
     }
+    // Until it ends, this request counts for the drain: its chunk is removed before the process may exit.
+    let done!: () => void;
+    const handled = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.#requests.add(handled);
     let chunk: ChunkFile | undefined;
     let reply: (() => void) | undefined;
+    let ticket: Ticket | undefined;
+    let pending: PendingRequest | undefined;
+    // The body is received before the request is admitted: a slow upload never holds a work slot or a queue place.
+    const upload = readProcessForm(request, { limits: this.#limits, tmpRoot: this.#definition.tmpDir });
     try {
-      const form = await readProcessForm(request, { limits: this.#limits, tmpRoot: this.#definition.tmpDir });
+      const form = await upload.form;
       chunk = form.chunk;
-      const fields = chunk ? { ...form.fields, chunk: chunk.path } : form.fields;
-      const parsed = parseProcessRequest(fields);
+      // A body that was arriving when the drain began is in-flight work: it runs, unless the drain already gave up.
+      if (this.#abort.signal.aborted) {
+        throw new EngineError('shutting_down', 'the engine shut down before this request was started', {
+          status: 503,
+        });
+      }
+      const fields: Array<[string, string]> = chunk ? [...form.fields, ['chunk', chunk.path]] : form.fields;
+      const parsed = parseProcessRequest(fields, { strict: this.#definition.strictRequests ?? false });
       if (!parsed.success) {
         const reasons = parsed.issues.map((issue) => `${issue.path || '/'}: ${issue.message}`).join('; ');
-        return refuse(response, 400, 'invalid_request', reasons);
+        const shown = redactText(reasons, requestSecretsOf(fields));
+        reply = () => refuse(response, 400, 'invalid_request', shown);
+        return;
       }
+      const confined = await confineDirectories(parsed.data);
+      ticket = this.#gate.tryAdmit();
+      if (!ticket) {
+        const admitted = this.#gate.admitted;
+        reply = () =>
+          refuse(response, 503, 'busy', `${admitted} requests in flight; try again`, { 'retry-after': '1' });
+        return;
+      }
+      pending = { response, chunk };
+      this.#pending.add(pending);
       await ticket.start();
-      reply = await this.#work(parsed.data, response);
+      const warnings = parsed.warnings.map((warning) => `${warning.path || '/'}: ${warning.message}`);
+      reply = await this.#work(confined, warnings, response, ticket);
     } catch (error) {
-      if (!(error instanceof EngineError) || error.status >= 500) throw error;
+      if (!(error instanceof EngineError) || (error.status >= 500 && error.status !== 503)) throw error;
       this.#log.warn('request refused', { code: error.code, error: error.message });
-      // A stalled client will not finish its body: close instead of waiting for it.
-      refuse(
-        response,
-        error.status,
-        error.code,
-        error.message,
-        error.status === 408 ? { connection: 'close' } : {},
-      );
-      if (error.status !== 408) discardRestOf(request);
+      reply = () => {
+        // A stalled client will not finish its body: close instead of waiting for it.
+        refuse(
+          response,
+          error.status,
+          error.code,
+          error.message,
+          error.status === 408 ? { connection: 'close' } : error.status === 503 ? { 'retry-after': '1' } : {},
+        );
+        if (error.status !== 408) discardRestOf(request);
+      };
     } finally {
-      ticket.release();
       // The chunk is gone before the answer leaves, so the caller may clean up the task folder at once.
+      await upload.settled;
       await removeChunk(chunk);
+      ticket?.release();
+      if (pending) this.#pending.delete(pending);
+      this.#requests.delete(handled);
+      done();
       reply?.();
     }
   }
 
-  /** Runs the handler for one parsed request and answers (sync) or reports (acknowledged). */
-  async #work(request: ProcessRequest, response: ServerResponse): Promise<(() => void) | undefined> {
+  /**
+   * Runs the handler for one parsed request and answers (sync) or reports (acknowledged). The handler is
+   * bounded by `maxTTL` (else `taskTimeoutMs`): past it, the task fails with `chunk_timeout` and its slot is
+   * freed even if the handler never returns (its signal aborts).
+   */
+  async #work(
+    request: ProcessRequest,
+    warnings: readonly string[],
+    response: ServerResponse,
+    ticket: Ticket,
+  ): Promise<(() => void) | undefined> {
+    const secrets = requestSecrets(request);
+    const log = redactingLogger(this.#log, secrets);
+    if (warnings.length > 0) {
+      log.warn('request accepted with warnings', { internalTaskId: request.internalTaskId, warnings });
+    }
+    const timeout = new AbortController();
     const context = new RequestContext({
       request,
-      signal: this.#abort.signal,
-      log: this.#log,
+      signal: AbortSignal.any([this.#abort.signal, timeout.signal]),
+      log,
+      warnings,
+      secrets,
+      inputTimeouts: this.#inputTimeouts,
       heartbeatIntervalMs: this.#heartbeatIntervalMs,
       retry: this.#retry,
       defaultEstimateSeconds: this.#definition.defaultEstimateSeconds ?? 3_600,
@@ -351,14 +493,36 @@ class EngineServer implements Engine {
     });
     let output: unknown;
     let error: unknown;
+    const limit = taskLimit(request.maxTTL, this.#taskTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
     try {
       const handler = this.#handlerFor(request);
       if (handler.async || this.#definition.mode === 'stream' || this.#definition.mode === 'batch') {
         await context.acknowledge();
       }
-      output = await handler.run(context);
+      const running = Promise.resolve().then(() => handler.run(context));
+      output = await (limit === undefined
+        ? running
+        : Promise.race([
+            running,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                const expired = new EngineError(
+                  'chunk_timeout',
+                  `the task did not finish within ${limit.ms} ms (${limit.from}); its work was aborted`,
+                  { status: 504, failureReason: 'internal_error' },
+                );
+                timeout.abort(expired);
+                // The slot is free for other work now, whether or not the handler ever returns.
+                ticket.release();
+                reject(expired);
+              }, limit.ms);
+            }),
+          ]));
     } catch (thrown) {
       error = thrown;
+    } finally {
+      clearTimeout(timer);
     }
     if (context.acknowledged) {
       await context.finish({ output, error });
@@ -389,7 +553,9 @@ class EngineServer implements Engine {
       return {
         async: false,
         run: async (context) => {
-          const model = await this.#models.load(request, libraryClientFromProcessRequest(request));
+          const model = await this.#models.load(request, libraryClientFromProcessRequest(request), {
+            signal: context.signal,
+          });
           return run({ request, model, context });
         },
       };
@@ -433,10 +599,12 @@ class EngineServer implements Engine {
 
   #checkOutput(output: unknown, request: ProcessRequest): void {
     if (!this.#validateOutput || isNonVtnOutput(output)) return;
-    const result = validate(output);
+    const version = resolveVtnVersion(output, this.#definition.vtnVersion);
+    const result = validate(output, { version });
     if (!result.success) {
       this.#log.warn('output is not valid VTN', {
         internalTaskId: request.internalTaskId,
+        vtnVersion: version,
         issues: result.issues.slice(0, 20),
       });
     }
@@ -458,14 +626,59 @@ class EngineServer implements Engine {
   #answerFailure(response: ServerResponse, error: unknown, request: ProcessRequest): void {
     const status = statusOf(error);
     const failureReason = reasonOf(error);
+    const message = describeError(error, requestSecrets(request));
     this.#log.error('process failed', {
       internalTaskId: request.internalTaskId,
       status,
       failureReason,
-      error: describeError(error),
+      error: message,
     });
-    sendText(response, status, `${failureReason}: ${describeError(error)}`);
+    // A timeout is reported by its task failure reason (the GraphQL `chunk_timeout`), not a heartbeat one.
+    const prefix =
+      error instanceof EngineError && error.code === 'chunk_timeout' ? error.code : failureReason;
+    sendText(response, status, `${prefix}: ${message}`);
   }
+}
+
+/** The request's secrets from its raw fields, for refusals written before the request is parsed. */
+function requestSecretsOf(fields: ReadonlyArray<readonly [string, string]>): string[] {
+  return requestSecrets({
+    token: fields.find(([name]) => name === 'token')?.[1],
+    controllerToken: fields.find(([name]) => name === 'controllerToken')?.[1],
+  });
+}
+
+/**
+ * `taskTmpDir` and `libraryModelDirectory` are trusted only as far as this: absolute, without `..`, and
+ * an existing directory; the request goes on with their normalised form.
+ * @throws {EngineError} 400 `invalid_request` with a reason that never repeats the path.
+ */
+async function confineDirectories(request: ProcessRequest): Promise<ProcessRequest> {
+  const confined = { ...request };
+  for (const field of ['taskTmpDir', 'libraryModelDirectory'] as const) {
+    const value = request[field];
+    if (value === undefined) continue;
+    const checked = await confinedDirectory(field, value);
+    if (!checked.ok) {
+      throw new EngineError('invalid_request', checked.reason, {
+        status: 400,
+        failureReason: 'invalid_data',
+      });
+    }
+    confined[field] = checked.path;
+  }
+  return confined;
+}
+
+/** The bound of one task: `maxTTL` seconds when sent (and not 0), else the option; none when the option is 0. */
+function taskLimit(
+  maxTTL: number | undefined,
+  optionMs: number,
+): { ms: number; from: 'maxTTL' | 'taskTimeoutMs' } | undefined {
+  // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
+  const clamp = (ms: number) => Math.min(ms, 2_147_483_647);
+  if (maxTTL !== undefined && maxTTL > 0) return { ms: clamp(maxTTL * 1000), from: 'maxTTL' };
+  return optionMs > 0 ? { ms: clamp(optionMs), from: 'taskTimeoutMs' } : undefined;
 }
 
 /** 503 until ready, 200 when ready, 500 when ready() failed (the toolkit then shuts down), 503 while draining. */

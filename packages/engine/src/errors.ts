@@ -21,6 +21,7 @@ export type EngineErrorCode =
   | 'shutting_down'
   | 'busy'
   | 'unsupported_mode'
+  | 'chunk_timeout'
   | 'handler_failed'
   | 'webhook_failed'
   | 'input_failed'

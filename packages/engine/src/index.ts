@@ -22,9 +22,22 @@ export {
   type TrainResult,
 } from './engine.ts';
 export { EngineError, type EngineErrorCode, type EngineErrorOptions } from './errors.ts';
-export { type OpenInputOptions, openInputStream } from './input.ts';
-export type { LoadedModel } from './library.ts';
+export {
+  DEFAULT_INPUT_TIMEOUTS,
+  type InputTimeouts,
+  type OpenInputOptions,
+  openInputStream,
+} from './input.ts';
+export type { LibraryRunOptions, LoadedModel } from './library.ts';
 export { createJsonLogger, type EngineLogger, type LogLevel } from './logger.ts';
-export { type IgnoredChunk, ignore, type NonVtnOutput, nonVtnOutput } from './output.ts';
+export {
+  type IgnoredChunk,
+  ignore,
+  type NonVtnOutput,
+  nonVtnOutput,
+  type ProcessOutput,
+  type VtnOutput,
+} from './output.ts';
+export type { VtnDocument, VtnV2Document, VtnVersion } from '@engine-kit/vtn-standard';
 export type { RetryPolicy } from './common/retry.ts';
 export { type RunEngineOptions, runEngine } from './run.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { EngineLimits } from './config.ts';
 import { EngineError, type EngineErrorCode } from './errors.ts';
+import { confinedDirectory } from './paths.ts';
 
 /** The `chunk` file part of a `/process` request, saved to disk. */
 export interface ChunkFile {
@@ -19,7 +20,8 @@ export interface ChunkFile {
 }
 
 export interface ProcessForm {
-  fields: Record<string, string>;
+  /** Text fields in arrival order, duplicates included: `parseProcessRequest` applies the one duplicate rule. */
+  fields: Array<[string, string]>;
   chunk: ChunkFile | undefined;
 }
 
@@ -32,15 +34,36 @@ export interface ReadFormOptions {
 const CHUNK_FIELD = 'chunk';
 const SAFE_EXTENSION = /^\.[A-Za-z0-9]{1,12}$/;
 
+/** A form being read: its outcome, and a promise that settles once no temp file of it is left behind. */
+export interface FormUpload {
+  form: Promise<ProcessForm>;
+  /** Resolves when the reader is done and, if it failed, its partial chunk file is removed. */
+  settled: Promise<void>;
+}
+
 /**
  * Streams a `/process` multipart body: fields into memory (each bounded), the `chunk` file
  * straight to a temp file. Rejects with an `EngineError` carrying the HTTP status for every
  * malformed, oversized or stalled body; never leaves a temp file behind when it rejects.
  */
-export function readProcessForm(request: IncomingMessage, options: ReadFormOptions): Promise<ProcessForm> {
-  return new Promise<ProcessForm>((resolve, reject) => {
-    new FormReader(request, options, resolve, reject).start();
+export function readProcessForm(request: IncomingMessage, options: ReadFormOptions): FormUpload {
+  let markSettled!: () => void;
+  const settled = new Promise<void>((resolve) => {
+    markSettled = resolve;
   });
+  const form = new Promise<ProcessForm>((resolve, reject) => {
+    new FormReader(
+      request,
+      options,
+      (value) => {
+        markSettled();
+        resolve(value);
+      },
+      reject,
+      markSettled,
+    ).start();
+  });
+  return { form, settled };
 }
 
 /** Removes a saved chunk; never throws. */
@@ -49,7 +72,9 @@ export async function removeChunk(chunk: ChunkFile | undefined): Promise<void> {
 }
 
 class FormReader {
-  readonly #fields: Record<string, string> = {};
+  readonly #fields: Array<[string, string]> = [];
+  /** The first `taskTmpDir` seen: where the chunk goes when it arrives after that field. */
+  #taskTmpDir: string | undefined;
   #chunk: ChunkFile | undefined;
   #chunkSeen = false;
   #fileWrite: Promise<void> = Promise.resolve();
@@ -65,6 +90,7 @@ class FormReader {
     readonly options: ReadFormOptions,
     readonly resolve: (form: ProcessForm) => void,
     readonly reject: (error: EngineError) => void,
+    readonly cleanedUp: () => void,
   ) {}
 
   start(): void {
@@ -90,12 +116,14 @@ class FormReader {
     try {
       this.#parser = busboy({
         headers: this.request.headers,
+        // busboy flags a value, a file and the part count as over the limit when they *reach* it: one more
+        // byte (part) is given here so that exactly `fieldSize`/`fileSize` bytes and `fields` fields are accepted.
         limits: {
-          fieldSize: limits.fieldSize,
+          fieldSize: limits.fieldSize + 1,
           fields: limits.fields,
-          fileSize: limits.fileSize,
+          fileSize: limits.fileSize + 1,
           files: 1,
-          parts: limits.fields + 1,
+          parts: limits.fields + 2,
           headerPairs: 100,
         },
       });
@@ -123,7 +151,16 @@ class FormReader {
           413,
         );
       }
-      this.#fields[name] = value;
+      if (name === CHUNK_FIELD) {
+        // A text `chunk` would become the chunk's path: never read what a client names. The value is not echoed.
+        return this.#fail(
+          'invalid_request',
+          'chunk must be a file part; a text field named chunk is refused',
+          400,
+        );
+      }
+      if (name === 'taskTmpDir' && this.#taskTmpDir === undefined) this.#taskTmpDir = value;
+      this.#fields.push([name, value]);
     });
     parser.on('file', (name, stream, info) => this.#onFile(name, stream, info));
     parser.on('fieldsLimit', () =>
@@ -161,14 +198,15 @@ class FormReader {
   }
 
   async #saveChunk(stream: Readable, info: busboy.FileInfo): Promise<void> {
-    const dir = await chunkFolder(this.#fields.taskTmpDir, this.options.tmpRoot);
+    const dir = await chunkFolder(this.#taskTmpDir, this.options.tmpRoot);
     const extension = extname(info.filename ?? '');
     // One unique file, no folder per request: two fewer file system calls on the hot path.
     const name = `engine-kit-chunk-${randomBytes(9).toString('hex')}${SAFE_EXTENSION.test(extension) ? extension : '.data'}`;
     const path = join(dir, name);
     this.#chunk = { path, filename: info.filename ?? 'chunk.data', mimeType: info.mimeType, size: 0 };
     if (this.#done) return;
-    const file = createWriteStream(path);
+    // `wx`: the name is new, so never open (or follow a link at) something that already exists.
+    const file = createWriteStream(path, { flags: 'wx' });
     this.#fileOut = file;
     await writeAll(stream, file);
     this.#chunk.size = file.bytesWritten;
@@ -210,13 +248,14 @@ class FormReader {
     // closed (removing it while the write stream is still opening it would leave it behind).
     this.#fileStream?.destroy();
     const out = this.#fileOut;
-    if (out) {
-      out.destroy();
-      if (out.closed) void removeChunk(this.#chunk);
-      else out.once('close', () => void removeChunk(this.#chunk));
-    } else {
-      void this.#fileWrite.finally(() => removeChunk(this.#chunk));
-    }
+    const removed = out
+      ? new Promise<void>((resolve) => {
+          out.destroy();
+          if (out.closed) resolve();
+          else out.once('close', () => resolve());
+        }).then(() => removeChunk(this.#chunk))
+      : this.#fileWrite.finally(() => removeChunk(this.#chunk));
+    void removed.then(this.cleanedUp, this.cleanedUp);
     // Discard the rest of the body so the error response can still be read by the client.
     this.request.resume();
     this.reject(
@@ -242,21 +281,14 @@ function writeAll(source: Readable, file: WriteStream): Promise<void> {
   });
 }
 
-const usableFolders = new Map<string, Promise<boolean>>();
-
-/** `taskTmpDir` when it exists (checked once per folder), else the configured or OS temp folder. */
+/**
+ * `taskTmpDir` when it is a confined, existing directory, else the configured or OS temp folder. A
+ * `taskTmpDir` that is refused here is refused again, with a 400, once the form is read.
+ */
 async function chunkFolder(taskTmpDir: string | undefined, tmpRoot: string | undefined): Promise<string> {
-  if (taskTmpDir) {
-    let usable = usableFolders.get(taskTmpDir);
-    if (!usable) {
-      if (usableFolders.size > 1_000) usableFolders.clear();
-      usable = access(taskTmpDir).then(
-        () => true,
-        () => false,
-      );
-      usableFolders.set(taskTmpDir, usable);
-    }
-    if (await usable) return taskTmpDir;
+  if (taskTmpDir !== undefined) {
+    const confined = await confinedDirectory('taskTmpDir', taskTmpDir);
+    if (confined.ok) return confined.path;
   }
   return tmpRoot ?? tmpdir();
 }

@@ -1,3 +1,5 @@
+import type { VtnDocument, VtnV2Document } from '@engine-kit/vtn-standard';
+
 const IGNORED = Symbol.for('@engine-kit/engine.ignored');
 const NON_VTN = Symbol.for('@engine-kit/engine.non-vtn');
 
@@ -24,6 +26,17 @@ export function ignore(): IgnoredChunk {
 export function nonVtnOutput(body: string | Uint8Array, contentType: string): NonVtnOutput {
   return { [NON_VTN]: true, body, contentType };
 }
+
+/** A VTN document of either version: what a handler returns for a 200 `application/json` answer or a result. */
+export type VtnOutput = VtnDocument | VtnV2Document;
+
+/**
+ * What a `process` or `run` handler may return: a VTN document (200 JSON), `nonVtnOutput(...)` (200 with
+ * its own type), `ignore()` or nothing (204). Typed so that an object literal that is not a VTN document
+ * (`{ series: [{ startTimeMs: 'soon' }] }`) is a compile error; use `nonVtnOutput` for anything else.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers 204 simply returns nothing.
+export type ProcessOutput = VtnOutput | NonVtnOutput | IgnoredChunk | undefined | void;
 
 export function isIgnored(value: unknown): value is IgnoredChunk {
   return typeof value === 'object' && value !== null && IGNORED in value;

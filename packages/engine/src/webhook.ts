@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay, type RetryPolicy } from './common/retry.ts';
-import { redactUrl } from './common/url.ts';
+import { redactUrl } from '@engine-kit/contracts';
 import { EngineError } from './errors.ts';
 
 /** Statuses worth another try: the receiver may be restarting or overloaded. */

@@ -94,12 +94,13 @@ describe('a chunk engine process written with createEngine', () => {
     expect(await response.text()).toMatch(/^unsupported_media_type: /);
   });
 
-  it('refuses a form without the required fields with 400 invalid_request', async () => {
+  it('refuses a form with a field the contract rejects with 400 invalid_request', async () => {
     const form = new FormData();
     form.append('payload', '{}');
+    form.append('width', 'wide');
     const response = await fetch(engine.processUrl, { method: 'POST', body: form });
     expect(response.status).toBe(400);
-    expect(await response.text()).toMatch(/^invalid_request: .*internalJobId/);
+    expect(await response.text()).toMatch(/^invalid_request: \/width: /);
   });
 
   it('refuses malformed multipart with 400 invalid_multipart and keeps serving', async () => {

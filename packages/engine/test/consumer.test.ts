@@ -31,6 +31,23 @@ const engine = createEngine({
 });
 const listening: Promise<{ url: string; port: number }> = engine.listen();
 void listening;
+
+// Typed outputs: what is not a VTN document does not compile (each line below must be an error).
+createEngine({
+  // @ts-expect-error: startTimeMs must be a number
+  process: () => ({ series: [{ startTimeMs: 'soon', stopTimeMs: 1 }] }),
+});
+createEngine({
+  // @ts-expect-error: series must be an array
+  process: async () => ({ series: 'none' }),
+});
+createEngine({
+  process: async (_request, context) => {
+    // @ts-expect-error: emitResult takes a VTN document
+    await context.emitResult({ object: [{ type: 'face', confidence: 'high' }] });
+    return undefined;
+  },
+});
 `;
 
 describe('a consumer of the built package', () => {

@@ -9,6 +9,7 @@ import {
   type Engine,
   type EngineDefinition,
   EngineError,
+  type VtnDocument,
   nonVtnOutput,
   openInputStream,
   resolveAddress,
@@ -21,7 +22,7 @@ import { startReceiver, type WebhookReceiver } from './helpers/receiver.ts';
 
 const VTN = {
   series: [{ startTimeMs: 0, stopTimeMs: 1000, object: { type: 'object', label: 'cat', confidence: 0.5 } }],
-};
+} satisfies VtnDocument;
 
 describe('createEngine in process', () => {
   const engines: Engine[] = [];
@@ -210,6 +211,7 @@ describe('createEngine in process', () => {
     const { processUrl } = await start({
       logger,
       validateOutput: true,
+      // @ts-expect-error: not a VTN document, on purpose (the runtime check is under test)
       process: () => ({ series: [{ startTimeMs: -5 }] }),
     });
     const reply = await postProcess(processUrl, baseRequest());
@@ -219,11 +221,43 @@ describe('createEngine in process', () => {
     expect(JSON.stringify(warning?.fields?.issues)).toContain('/series/0');
   });
 
+  it('checks output with the VTN version of the vtnVersion option, else of its $schema', async () => {
+    const { logger, lines } = recordingLogger();
+    const v2Schema = 'https://get.aiware.com/schemas/v2/vtn-standard/master.json';
+    const { processUrl } = await start({
+      logger,
+      validateOutput: true,
+      process: (request) =>
+        (request.payload as { v2?: boolean }).v2
+          ? { $schema: v2Schema, series: [{ startTimeMs: -5, stopTimeMs: 0 }] }
+          : { series: [{ startTimeMs: -5, stopTimeMs: 0 }] },
+    });
+    await postProcess(processUrl, baseRequest({ payload: { v2: true } }));
+    await postProcess(processUrl, baseRequest());
+    const versions = lines
+      .filter((line) => line.message === 'output is not valid VTN')
+      .map((line) => line.fields?.vtnVersion);
+    expect(versions).toEqual(['v2', 'v1']);
+
+    const pinned = recordingLogger();
+    const { processUrl: pinnedUrl } = await start({
+      logger: pinned.logger,
+      validateOutput: true,
+      vtnVersion: 'v2',
+      process: () => ({ series: [{ startTimeMs: -5, stopTimeMs: 0 }] }),
+    });
+    await postProcess(pinnedUrl, baseRequest());
+    expect(pinned.lines.find((line) => line.message === 'output is not valid VTN')?.fields?.vtnVersion).toBe(
+      'v2',
+    );
+  });
+
   it('does not validate output when validateOutput is false (production)', async () => {
     const { logger, lines } = recordingLogger();
     const { processUrl } = await start({
       logger,
       validateOutput: false,
+      // @ts-expect-error: not a VTN document, on purpose (the runtime check is under test)
       process: () => ({ series: [{ startTimeMs: -5 }] }),
     });
     expect((await postProcess(processUrl, baseRequest())).status).toBe(200);
@@ -235,6 +269,7 @@ describe('createEngine in process', () => {
     const { processUrl } = await start({
       logger,
       env: { NODE_ENV: 'production' },
+      // @ts-expect-error: not a VTN document, on purpose (the runtime check is under test)
       process: () => ({ series: 'nope' }),
     });
     expect((await postProcess(processUrl, baseRequest())).status).toBe(200);

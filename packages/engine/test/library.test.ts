@@ -1,10 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type CoreEmulator, startCoreEmulator } from '@engine-kit/core-emulator';
+import { createLibraryClient, graphqlEndpointFromBaseUrl } from '@engine-kit/library-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine, type LoadedModel } from '../src/index.ts';
+import {
+  createEngine,
+  type Engine,
+  type LibraryRunOptions,
+  type LoadedModel,
+  type VtnDocument,
+} from '../src/index.ts';
 import { baseRequest, postProcess } from './helpers/client.ts';
+import { startEngineProcess } from './helpers/engine-process.ts';
 import { startReceiver, type WebhookReceiver } from './helpers/receiver.ts';
 import { silentLogger } from './helpers/logger.ts';
 
@@ -19,6 +29,8 @@ describe('library-train and library-run against the core emulator', () => {
 
   beforeEach(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'engine-library-'));
+    // libraryModelDirectory must be an existing directory (the toolkit creates it).
+    mkdirSync(join(workDir, 'models'));
     core = await startCoreEmulator({
       token: 'secret-token',
       seed: {
@@ -167,7 +179,10 @@ describe('library-train and library-run against the core emulator', () => {
         ],
       });
     }
+    // One small version query per task; the full record and the file once for the three.
+    expect(core.stats().operations.GetLibraryEngineModelVersion).toBe(3);
     expect(core.stats().operations.GetLibraryEngineModel).toBe(1);
+    expect(core.stats().mediaGets).toBe(1);
     expect(readdirSync(join(workDir, 'models', LIBRARY_ID))).toEqual([MODEL_ID]);
   });
 
@@ -190,6 +205,7 @@ describe('library-train and library-run against the core emulator', () => {
       {
         id: 'model-json',
         libraryId: LIBRARY_ID,
+        version: expect.stringMatching(/^\d{8}T\d{9}Z-[0-9a-f]{16}$/),
         dir: undefined,
         file: undefined,
         jsondata: { collectionId: 'c-9' },
@@ -212,11 +228,11 @@ describe('library-train and library-run against the core emulator', () => {
     expect(missing.text).toMatch(/^api_not_found: /);
     const again = await postProcess(processUrl, libraryRequest('library-run', 'model-missing'));
     expect(again.status).toBe(500);
-    expect(core.stats().operations.GetLibraryEngineModel).toBe(2);
+    expect(core.stats().operations.GetLibraryEngineModelVersion).toBe(2);
   });
 });
 
-function runWith(model: LoadedModel) {
+function runWith(model: LoadedModel): VtnDocument {
   const trained = JSON.parse(readFileSync(model.file!, 'utf8')) as { entities: string[] };
   return {
     series: trained.entities.map((entityId) => ({
@@ -232,3 +248,235 @@ function runWith(model: LoadedModel) {
     })),
   };
 }
+
+describe('library-run across retraining', () => {
+  const RETRAINED = 'model-retrained';
+  let core: CoreEmulator;
+  let engine: Engine | undefined;
+  let workDir: string;
+  let modelServer: { url: string; gets: string[]; close: () => Promise<void> } | undefined;
+
+  beforeEach(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'engine-retrain-'));
+    mkdirSync(join(workDir, 'models'));
+    core = await startCoreEmulator({
+      token: 'secret-token',
+      seed: {
+        libraries: [
+          {
+            id: LIBRARY_ID,
+            name: 'People',
+            identifierTypeId: 'face',
+            entities: [],
+            engineModels: [{ id: RETRAINED, engineId: 'engine-1', trainStatus: 'pending' }],
+          },
+        ],
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await engine?.close({ timeoutMs: 1_000 });
+    engine = undefined;
+    await modelServer?.close();
+    modelServer = undefined;
+    await core.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const client = () =>
+    createLibraryClient({
+      endpoint: graphqlEndpointFromBaseUrl(core.url),
+      token: 'secret-token',
+      retries: 0,
+    });
+
+  /** What a training job elsewhere does: upload a new file to the same model id and complete it. */
+  async function retrain(entities: string[], filename: string) {
+    const file = join(workDir, `upload-${Date.now()}-${Math.random()}.json`);
+    writeFileSync(file, JSON.stringify({ entities }));
+    // Two updates in one millisecond would share a modifiedDateTime; the blob id still differs.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await client().uploadLibraryEngineModelFile({
+      id: RETRAINED,
+      filePath: file,
+      contentType: 'application/json',
+      filename,
+      trainStatus: 'complete',
+    });
+  }
+
+  function runRequest(overrides: Record<string, unknown> = {}) {
+    return baseRequest({
+      payload: { mode: 'library-run', libraryId: LIBRARY_ID, libraryEngineModelId: RETRAINED },
+      veritoneApiBaseUrl: core.url,
+      token: 'secret-token',
+      libraryId: LIBRARY_ID,
+      libraryEngineModelId: RETRAINED,
+      libraryModelDirectory: join(workDir, 'models'),
+      ...overrides,
+    });
+  }
+
+  async function entitiesFrom(processUrl: string, overrides: Record<string, unknown> = {}) {
+    const reply = await postProcess(processUrl, runRequest(overrides));
+    expect(reply.status, reply.text).toBe(200);
+    const output = JSON.parse(reply.text) as { series: { entityId: string; object: { label: string } }[] };
+    return {
+      entities: output.series.map((entry) => entry.entityId),
+      version: output.series[0]?.object.label,
+    };
+  }
+
+  function startEngine(library: LibraryRunOptions = {}) {
+    engine = createEngine({
+      port: 0,
+      host: '127.0.0.1',
+      logger: silentLogger,
+      process: () => ({ series: [] }),
+      library,
+      run: ({ model }) => {
+        const trained = JSON.parse(readFileSync(model.file!, 'utf8')) as { entities: string[] };
+        return {
+          series: trained.entities.map((entityId) => ({
+            startTimeMs: 0,
+            stopTimeMs: 1000,
+            libraryId: model.libraryId,
+            entityId,
+            object: { type: 'face', confidence: 0.9, label: model.version },
+          })),
+        };
+      },
+    });
+    return engine.listen();
+  }
+
+  it('runs the next task on the retrained model, same file name or not, in this process and in a fresh one', async () => {
+    await retrain(['entity-ada'], 'faces.json');
+    const { processUrl } = await startEngine();
+    const first = await entitiesFrom(processUrl);
+    expect(first.entities).toEqual(['entity-ada']);
+
+    await retrain(['entity-ada', 'entity-grace'], 'faces.json');
+    core.resetStats();
+    const sameName = await entitiesFrom(processUrl);
+    expect(sameName.entities).toEqual(['entity-ada', 'entity-grace']);
+    expect(sameName.version).not.toBe(first.version);
+    expect(core.stats().mediaGets).toBe(1);
+
+    await retrain(['entity-linus'], 'other-name.json');
+    const otherName = await entitiesFrom(processUrl);
+    expect(otherName.entities).toEqual(['entity-linus']);
+
+    // A fresh engine process on the same cache folder: the new version is already there.
+    core.resetStats();
+    const fresh = await startEngineProcess('library-engine');
+    try {
+      expect(await entitiesFrom(fresh.processUrl)).toEqual(otherName);
+    } finally {
+      fresh.kill();
+      await fresh.exited;
+    }
+    expect(core.stats().mediaGets).toBe(0);
+    const versions = readdirSync(join(workDir, 'models', LIBRARY_ID, RETRAINED, 'versions'));
+    expect(versions).toContain(otherName.version);
+    expect(versions).toHaveLength(3);
+  }, 60_000);
+
+  it('asks the core once per task and downloads nothing while the model is unchanged', async () => {
+    await retrain(['entity-ada'], 'faces.json');
+    const { processUrl } = await startEngine();
+    await entitiesFrom(processUrl);
+    core.resetStats();
+    for (let task = 0; task < 5; task += 1)
+      expect((await entitiesFrom(processUrl)).entities).toEqual(['entity-ada']);
+    expect(core.stats().operations).toEqual({ GetLibraryEngineModelVersion: 5 });
+    expect(core.stats().mediaGets).toBe(0);
+  });
+
+  it('reuses one version check for versionCheckIntervalMs', async () => {
+    await retrain(['entity-ada'], 'faces.json');
+    const { processUrl } = await startEngine({ versionCheckIntervalMs: 60_000 });
+    for (let task = 0; task < 3; task += 1) await entitiesFrom(processUrl);
+    expect(core.stats().operations.GetLibraryEngineModelVersion).toBe(1);
+  });
+
+  it('does not take a new signed query string for a new version', async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url ?? '');
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ entities: ['entity-ada'] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    modelServer = {
+      url: base,
+      gets: requests,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+    await client().updateLibraryEngineModel({
+      id: RETRAINED,
+      dataUrl: `${base}/bucket/faces.json?X-Amz-Signature=first`,
+      contentType: 'application/json',
+      trainStatus: 'complete',
+    });
+    const { processUrl } = await startEngine();
+    const stored = core.store.models.get(RETRAINED)!;
+    for (let task = 0; task < 3; task += 1) {
+      // The storage signs the URL anew on every read; the content and modifiedDateTime stay.
+      stored.dataUrl = `${base}/bucket/faces.json?X-Amz-Signature=read-${task}`;
+      expect((await entitiesFrom(processUrl)).entities).toEqual(['entity-ada']);
+    }
+    expect(requests).toEqual(['/bucket/faces.json?X-Amz-Signature=read-0']);
+  });
+
+  it('fails the task with invalid_data while the model is not complete, and downloads nothing', async () => {
+    const { processUrl } = await startEngine();
+    const pending = await postProcess(processUrl, runRequest());
+    expect(pending.status).toBe(422);
+    expect(pending.text).toMatch(
+      /^invalid_data: library engine model model-retrained has trainStatus pending, not complete/,
+    );
+
+    await retrain(['entity-ada'], 'faces.json');
+    await client().updateLibraryEngineModel({ id: RETRAINED, trainStatus: 'running' });
+    core.resetStats();
+    const running = await postProcess(processUrl, runRequest());
+    expect(running.status).toBe(422);
+    expect(running.text).toContain('has trainStatus running');
+    expect(core.stats().mediaGets).toBe(0);
+  });
+
+  it('bounds the wait for the model file by maxTTL, and names the model but not the signed query', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"entities":');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    modelServer = {
+      url: base,
+      gets: [],
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+    await client().updateLibraryEngineModel({
+      id: RETRAINED,
+      dataUrl: `${base}/bucket/faces.json?X-Amz-Signature=top-secret`,
+      trainStatus: 'complete',
+    });
+    const { processUrl } = await startEngine();
+    const started = Date.now();
+    // The wait ends at 90% of maxTTL, before the runtime's own maxTTL bound (chunk_timeout).
+    const reply = await postProcess(processUrl, runRequest({ maxTTL: 5 }));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(reply.status).toBe(504);
+    expect(reply.text).toMatch(/^url_timeout: cannot load library engine model model-retrained: /);
+    expect(reply.text).not.toContain('top-secret');
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isRedactableSecret, MIN_REDACTABLE_SECRET_LENGTH } from '@engine-kit/contracts';
 import { createLimiter } from './common/limiter.ts';
 import { redactError } from './common/redact.ts';
 import {
@@ -22,6 +23,7 @@ import type {
   Job,
   Library,
   LibraryEngineModel,
+  LibraryEngineModelVersion,
   UpdateLibraryEngineModelInput,
   UploadLibraryEngineModelFileInput,
 } from './types.ts';
@@ -41,6 +43,11 @@ export interface LibraryClientOptions {
   retryBaseDelayMs?: number;
   /** Largest backoff window. Default 5,000 ms. */
   retryMaxDelayMs?: number;
+  /**
+   * Longest `Retry-After` (seconds or an HTTP date) the client waits for. A server asking for longer
+   * fails the call at once with `LibraryRateLimitError` (code `rate_limited`). Default 60,000 ms.
+   */
+  maxRetryAfterMs?: number;
   /** Source of jitter, for reproducible tests. Default `Math.random`. */
   random?: () => number;
   /** Fetch implementation; default the global `fetch` at call time. */
@@ -59,6 +66,8 @@ export interface LibraryClient {
   getLibrary(id: string, options?: DownloadOptions): Promise<Library>;
   iterateEntities(options: IterateEntitiesOptions): AsyncIterable<EntityWithIdentifiers>;
   getLibraryEngineModel(id: string, options?: DownloadOptions): Promise<LibraryEngineModel>;
+  /** The small per-task query: `trainStatus`, `dataUrl`, `contentType`, `modifiedDateTime` (no `jsondata`). */
+  getLibraryEngineModelVersion(id: string, options?: DownloadOptions): Promise<LibraryEngineModelVersion>;
   updateLibraryEngineModel(
     input: UpdateLibraryEngineModelInput,
     options?: DownloadOptions,
@@ -76,12 +85,16 @@ export interface LibraryClient {
   ): Promise<DownloadedModelFile>;
 }
 
+/** `code` of the process warning given for a token too short to redact. */
+export const SHORT_TOKEN_WARNING_CODE = 'ENGINE_KIT_SHORT_TOKEN';
+
 const DEFAULTS = {
   concurrency: 4,
   timeoutMs: 30_000,
   retries: 4,
   retryBaseDelayMs: 200,
   retryMaxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
 };
 
 export function createLibraryClient(options: LibraryClientOptions): LibraryClient {
@@ -101,12 +114,17 @@ export function createLibraryClient(options: LibraryClientOptions): LibraryClien
       'retryMaxDelayMs',
       options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs,
     ),
+    maxRetryAfterMs: nonNegativeInteger(
+      'maxRetryAfterMs',
+      options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+    ),
     random: options.random ?? Math.random,
     fetch: fetchOverride ? () => fetchOverride : undefined,
     logger: options.logger,
     limiter: createLimiter(concurrency),
   });
   const endpointOrigin = new URL(endpoint).origin;
+  warnAboutShortToken(options);
 
   async function getLibrary(id: string, callOptions: DownloadOptions = {}): Promise<Library> {
     const data = await transport.graphql<{ library: Library | null }>({
@@ -143,6 +161,28 @@ export function createLibraryClient(options: LibraryClientOptions): LibraryClien
         `Library engine model ${id} was not found; check libraryEngineModelId.`,
         {
           operation: 'GetLibraryEngineModel',
+        },
+      );
+    }
+    return data.libraryEngineModel;
+  }
+
+  async function getLibraryEngineModelVersion(
+    id: string,
+    callOptions: DownloadOptions = {},
+  ): Promise<LibraryEngineModelVersion> {
+    const data = await transport.graphql<{ libraryEngineModel: LibraryEngineModelVersion | null }>({
+      operation: 'GetLibraryEngineModelVersion',
+      query: operations.GetLibraryEngineModelVersion,
+      variables: { id },
+      retry: 'idempotent',
+      signal: callOptions.signal,
+    });
+    if (!data.libraryEngineModel) {
+      throw new LibraryNotFoundError(
+        `Library engine model ${id} was not found; check libraryEngineModelId.`,
+        {
+          operation: 'GetLibraryEngineModelVersion',
         },
       );
     }
@@ -276,6 +316,7 @@ export function createLibraryClient(options: LibraryClientOptions): LibraryClien
     getLibrary,
     iterateEntities: (iterateOptions) => iterateLibraryEntities(transport, concurrency, iterateOptions),
     getLibraryEngineModel,
+    getLibraryEngineModelVersion,
     updateLibraryEngineModel,
     uploadLibraryEngineModelFile,
     createTrainingJob,
@@ -367,4 +408,15 @@ function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0)
     throw new LibraryOptionsError(`${name} must be an integer >= 0.`);
   return value;
+}
+
+/**
+ * A token shorter than `MIN_REDACTABLE_SECRET_LENGTH` cannot be redacted as a whole value without
+ * garbling ordinary words, so it is left out of redaction (Bearer headers are still masked): say so
+ * with a process warning (printed on stderr by default) when the client is created.
+ */
+function warnAboutShortToken(options: LibraryClientOptions): void {
+  if (options.token === undefined || options.token === '' || isRedactableSecret(options.token)) return;
+  const message = `The API token is shorter than ${MIN_REDACTABLE_SECRET_LENGTH} characters: it cannot be redacted from error messages and logs without garbling them, so only Authorization headers are masked. Use a longer token.`;
+  process.emitWarning(message, { code: SHORT_TOKEN_WARNING_CODE });
 }

@@ -9,7 +9,8 @@ export type LibraryClientErrorCode =
   | 'not_found'
   | 'invalid_options'
   | 'file_error'
-  | 'training_status_error';
+  | 'training_status_error'
+  | 'rate_limited';
 
 export interface GraphQLErrorEntry {
   message: string;
@@ -68,6 +69,26 @@ export class LibraryHttpError extends LibraryClientError {
     super('http_error', failureReasonForStatus(status), message, options);
     this.status = status;
     this.body = body;
+  }
+}
+
+/**
+ * The server asked to wait (`Retry-After`) longer than `maxRetryAfterMs`: the call fails at once
+ * instead of sleeping for as long as the server says.
+ */
+export class LibraryRateLimitError extends LibraryClientError {
+  readonly status: number;
+  /** The wait the server asked for. */
+  readonly retryAfterMs: number;
+  constructor(
+    message: string,
+    status: number,
+    retryAfterMs: number,
+    options: LibraryClientErrorOptions = {},
+  ) {
+    super('rate_limited', 'rate_limited', message, options);
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

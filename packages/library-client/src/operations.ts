@@ -8,6 +8,9 @@ const ENTITY_FIELDS = 'id name libraryId isPublished jsondata description profil
 const MODEL_FIELDS = `id engineId libraryId libraryVersion trainJobId trainStatus dataUrl contentType jsondata
     accuracy createdDateTime modifiedDateTime`;
 
+/** What a library-run task asks per task to learn whether the model changed: no `jsondata`, no library. */
+const MODEL_VERSION_FIELDS = 'id trainJobId trainStatus dataUrl contentType modifiedDateTime';
+
 /**
  * Every GraphQL document the client sends, by operation name. They use the names of the public
  * Veritone API and are validated against the core emulator's schema in the tests.
@@ -47,6 +50,11 @@ export const operations = {
   GetLibraryEngineModel: `query GetLibraryEngineModel($id: ID!) {
   libraryEngineModel(id: $id) {
     ${MODEL_FIELDS}
+  }
+}`,
+  GetLibraryEngineModelVersion: `query GetLibraryEngineModelVersion($id: ID!) {
+  libraryEngineModel(id: $id) {
+    ${MODEL_VERSION_FIELDS}
   }
 }`,
   UpdateLibraryEngineModel: `mutation UpdateLibraryEngineModel($input: UpdateLibraryEngineModel!) {

@@ -1,13 +1,14 @@
 import { type FailureReason, failureReasonFromError } from '@engine-kit/contracts';
 import { backoffDelay, parseRetryAfter, sleep } from './common/backoff.ts';
 import type { Limiter } from './common/limiter.ts';
-import { redactError, redactText } from './common/redact.ts';
+import { redactError, redactText, redactValue } from './common/redact.ts';
 import {
   type GraphQLErrorEntry,
   LibraryClientError,
   LibraryGraphQLError,
   LibraryHttpError,
   LibraryNetworkError,
+  LibraryRateLimitError,
   LibraryResponseError,
   LibraryTimeoutError,
 } from './errors.ts';
@@ -28,6 +29,8 @@ export interface TransportSettings {
   retries: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Longest `Retry-After` the client waits for; a longer one fails the call with `rate_limited`. */
+  maxRetryAfterMs: number;
   random: () => number;
   fetch: (() => typeof fetch) | undefined;
   logger: ((event: LibraryClientEvent) => void) | undefined;
@@ -68,6 +71,10 @@ export class Transport {
 
   redact(text: string): string {
     return redactText(text, [this.settings.token]);
+  }
+
+  redactValue(value: unknown): unknown {
+    return redactValue(value, [this.settings.token]);
   }
 
   log(event: LibraryClientEvent): void {
@@ -167,6 +174,20 @@ export class Transport {
   private async httpFailure(operation: string, url: string, response: Response): Promise<AttemptFailure> {
     const body = this.redact((await response.text().catch(() => '')).slice(0, BODY_SNIPPET_LENGTH));
     const status = response.status;
+    const retryAfterMs =
+      status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+    const { maxRetryAfterMs } = this.settings;
+    if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+      const message = this.redact(
+        `${operation}: HTTP ${status} from ${url} asks to retry after ${Math.ceil(retryAfterMs / 1000)} s, longer than maxRetryAfterMs (${maxRetryAfterMs} ms); not waiting.`,
+      );
+      return {
+        error: new LibraryRateLimitError(message, status, retryAfterMs, { operation }),
+        retryable: false,
+        notSent: false,
+        retryAfterMs,
+      };
+    }
     const message = this.redact(
       `${operation}: HTTP ${status} from ${url}. ${hintForStatus(status)}${body ? ` Response: ${body}` : ''}`,
     );
@@ -174,8 +195,7 @@ export class Transport {
       error: new LibraryHttpError(message, status, body, { operation }),
       retryable: RETRYABLE_STATUSES.has(status),
       notSent: false,
-      retryAfterMs:
-        status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+      retryAfterMs,
     };
   }
 
@@ -256,7 +276,8 @@ export class Transport {
       throw new LibraryGraphQLError(
         this.redact(`${operation}: the API returned ${errors.length} GraphQL error(s): ${messages}`),
         errors,
-        parsed.data ?? null,
+        // A server may echo the token (or a signed URL) in the partial data.
+        redactValue(parsed.data ?? null, [this.settings.token]),
         { operation },
       );
     }
@@ -273,13 +294,13 @@ function toErrorEntry(transport: Transport) {
   return (value: unknown): GraphQLErrorEntry => {
     if (!isRecord(value)) return { message: transport.redact(String(value)) };
     const entry: GraphQLErrorEntry = { message: transport.redact(String(value.message ?? 'unknown error')) };
-    if (Array.isArray(value.path)) entry.path = value.path as Array<string | number>;
+    if (Array.isArray(value.path)) {
+      entry.path = value.path.map((segment) =>
+        typeof segment === 'number' ? segment : transport.redact(String(segment)),
+      );
+    }
     if (isRecord(value.extensions)) {
-      // "[REDACTED]" holds no JSON syntax, so the redacted text stays valid JSON.
-      entry.extensions = JSON.parse(transport.redact(JSON.stringify(value.extensions))) as Record<
-        string,
-        unknown
-      >;
+      entry.extensions = transport.redactValue(value.extensions) as Record<string, unknown>;
     }
     return entry;
   };

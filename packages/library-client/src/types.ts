@@ -62,6 +62,12 @@ export interface LibraryEngineModel {
   modifiedDateTime: string | null;
 }
 
+/** The small per-task view of a model (`getLibraryEngineModelVersion`): what names its content. */
+export type LibraryEngineModelVersion = Pick<
+  LibraryEngineModel,
+  'id' | 'trainJobId' | 'trainStatus' | 'dataUrl' | 'contentType' | 'modifiedDateTime'
+>;
+
 /** Fields of the `UpdateLibraryEngineModel` input, without the file (see `uploadLibraryEngineModelFile`). */
 export interface UpdateLibraryEngineModelInput {
   id: string;

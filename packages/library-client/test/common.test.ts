@@ -73,16 +73,32 @@ describe('backoff', () => {
 });
 
 describe('redaction', () => {
-  it('removes the secret from any text', () => {
+  it('removes the secret from any text where it stands as a whole value', () => {
     fc.assert(
       fc.property(
-        // Tokens have no brackets, so no occurrence can straddle a "[REDACTED]" marker.
-        fc.string({ minLength: 6 }).filter((secret) => !/[[\]\s]/.test(secret)),
+        // Tokens have no brackets or spaces, so no occurrence can straddle a "[REDACTED]" marker.
+        fc.string({ minLength: 8 }).filter((secret) => !/[[\]\s]/.test(secret)),
         fc.array(fc.string(), { maxLength: 5 }),
-        (secret, parts) => {
-          expect(redactText(parts.join(secret), [secret])).not.toContain(secret);
+        fc.constantFrom(' ', '"', '=', '/', ':', '\n'),
+        (secret, parts, separator) => {
+          fc.pre(parts.every((part) => !part.includes(secret)));
+          const text = parts.join(`${separator}${secret}${separator}`);
+          expect(redactText(text, [secret])).not.toContain(secret);
         },
       ),
+    );
+  });
+
+  it('does not garble words that contain the secret, and ignores secrets too short to redact', () => {
+    expect(redactText('UpdateLibraryEngineModel failed for token t', ['t'])).toBe(
+      'UpdateLibraryEngineModel failed for token t',
+    );
+    expect(redactText('x-Library1-y Library1', ['Library1'])).toBe('x-Library1-y [REDACTED]');
+  });
+
+  it('redacts the query of every URL in the text', () => {
+    expect(redactText('GET https://s3.example/m.bin?X-Amz-Signature=abc&X-Amz-Credential=k failed', [])).toBe(
+      'GET https://s3.example/m.bin?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED failed',
     );
   });
 

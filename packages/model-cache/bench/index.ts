@@ -5,7 +5,11 @@
  * 3. wall time of 8 processes racing for one cold key against one uncontended process,
  *    both with the same fill: a simulated 200 ms download that writes 4 MiB (8 writes of
  *    512 KiB, 25 ms apart), each process then checking the file it got. Timed from "go"
- *    (all processes started and ready) until every process has its model; median of 7.
+ *    (all processes started and ready) until every process has its model; median of 7;
+ * 4. a version switch (a new version of a model whose previous version is published: fill, publish,
+ *    swap `current`, sweep old versions under the lock) against a cold fill of a model never seen,
+ *    both with the same fill (4 MiB written at once); median of 30 alternating rounds.
+ * `BENCH_ONLY=hit,lock,race,switch` runs only the named cases.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -162,11 +166,43 @@ async function benchRace(warmUp: boolean): Promise<void> {
   });
 }
 
+async function benchVersionSwitch(): Promise<void> {
+  const cache = new ModelCache({ root: join(base, 'switch') });
+  const payload = Buffer.alloc(4 * 1024 * 1024, 7);
+  const fill = ({ dir }: { dir: string }) => writeFileSync(join(dir, 'model.bin'), payload);
+  await cache.ensure({ ...key, version: 'v0' }, fill);
+  const switches: number[] = [];
+  const cold: number[] = [];
+  for (let round = 1; round <= 30; round += 1) {
+    let started = performance.now();
+    const switched = await cache.ensure({ ...key, version: `v${round}` }, fill);
+    switches.push(performance.now() - started);
+    started = performance.now();
+    const fresh = await cache.ensure(
+      { libraryId: 'cold', libraryEngineModelId: `m${round}`, version: 'v1' },
+      fill,
+    );
+    cold.push(performance.now() - started);
+    if (switched.hit || fresh.hit) throw new Error('expected fills');
+  }
+  rows.push({
+    case: 'version switch (v1 published) vs cold fill',
+    ours: `${median(switches).toFixed(2)} ms`,
+    baseline: `${median(cold).toFixed(2)} ms`,
+    ratio: (median(switches) / median(cold)).toFixed(2),
+  });
+}
+
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => only === undefined || only.includes(name);
 try {
-  await benchHit();
-  await benchLock();
-  await benchRace(false);
-  await benchRace(true);
+  if (wanted('hit')) await benchHit();
+  if (wanted('lock')) await benchLock();
+  if (wanted('race')) {
+    await benchRace(false);
+    await benchRace(true);
+  }
+  if (wanted('switch')) await benchVersionSwitch();
   console.table(rows);
 } finally {
   await killAllWorkers();

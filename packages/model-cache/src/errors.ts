@@ -17,7 +17,11 @@ export type ModelCacheErrorCode =
   /** A download's byte count differs from its `Content-Length`. */
   | 'size_mismatch'
   /** A download's SHA-256 differs from the expected one. */
-  | 'integrity_mismatch';
+  | 'integrity_mismatch'
+  /** A download was larger than `maxBytes`. */
+  | 'download_too_large'
+  /** A download delivered nothing for `idleTimeoutMs`. */
+  | 'download_timeout';
 
 /**
  * The one error class the cache throws. `code` is stable and meant for branching;

@@ -4,7 +4,8 @@ import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ModelCacheError } from './errors.ts';
-import type { ModelKey } from './key.ts';
+import type { DownloadSource } from './download.ts';
+import type { CheckedModelKey } from './key.ts';
 
 /** Written into every published model folder, last, before the folder is renamed into place. */
 export const MANIFEST_FILE = '.model-cache.json';
@@ -21,6 +22,10 @@ export interface ModelManifest {
   version: 1;
   libraryId: string;
   libraryEngineModelId: string;
+  /** The model version this folder holds (the key's `version`). */
+  modelVersion: string;
+  /** What the server said about the file, when the fill was a download (`ensureFromUrl`). */
+  source?: DownloadSource;
   /** When the fill finished (ms since epoch). */
   createdAt: number;
   /** Total bytes of all files. */
@@ -72,7 +77,11 @@ async function describeFiles(dir: string): Promise<ManifestFile[]> {
 }
 
 /** Hashes what `fill` wrote and writes the manifest (flushed to disk) into the staging folder. */
-export async function writeManifest(dir: string, key: ModelKey): Promise<ModelManifest> {
+export async function writeManifest(
+  dir: string,
+  key: CheckedModelKey,
+  source?: DownloadSource,
+): Promise<ModelManifest> {
   try {
     await lstat(join(dir, MANIFEST_FILE));
     throw new ModelCacheError(
@@ -87,6 +96,8 @@ export async function writeManifest(dir: string, key: ModelKey): Promise<ModelMa
     version: 1,
     libraryId: key.libraryId,
     libraryEngineModelId: key.libraryEngineModelId,
+    modelVersion: key.version,
+    ...(source === undefined ? {} : { source }),
     createdAt: Date.now(),
     size: files.reduce((total, file) => total + file.size, 0),
     sha256: digestOfFiles(files),

@@ -1,3 +1,4 @@
+import type { DownloadSource } from './download.ts';
 import type { ModelKey } from './key.ts';
 import type { ModelManifest, VerifyProblem } from './manifest.ts';
 
@@ -9,6 +10,13 @@ export interface ModelCacheOptions {
    * The holder refreshes it every quarter of this while its fill runs.
    */
   lockStaleMs?: number;
+  /**
+   * A version that is not the model's current one is removed once no process has published or
+   * used it (`ensure`) for this long (default 600 000 ms = 10 min).
+   */
+  versionGraceMs?: number;
+  /** `ensure`'s `timeoutMs` when the call gives none (default 900 000 ms = 15 min). */
+  waitTimeoutMs?: number;
 }
 
 /** What `fill` gets: a private, empty staging folder to write the model's files into. */
@@ -40,12 +48,18 @@ export interface EnsureFromUrlOptions extends EnsureOptions {
   fileName?: string;
   /** A fetch implementation to use instead of the global one. */
   fetch?: typeof fetch;
+  /** Most bytes the download may have (default 4 GiB). */
+  maxBytes?: number;
+  /** Longest pause between two pieces of the response (default 60 000 ms). */
+  idleTimeoutMs?: number;
 }
 
 export interface EnsureFromUrlResult extends EnsureResult {
   /** The downloaded file inside `dir`. */
   file: string;
 }
+
+export type { DownloadSource };
 
 export interface VerifyResult {
   dir: string;

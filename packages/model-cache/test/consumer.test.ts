@@ -7,7 +7,7 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const usage = `
 const cache = new ModelCache({ root: '/tmp/models', lockStaleMs: 5_000 });
-const key: ModelKey = { libraryId: 'lib', libraryEngineModelId: 'model' };
+const key: ModelKey = { libraryId: 'lib', libraryEngineModelId: 'model', version: modelVersionOf({ modifiedDateTime: '2026-01-01T00:00:00Z' }) };
 export async function use(): Promise<string> {
   const filled: EnsureResult = await cache.ensure(key, async ({ dir, signal }: FillContext) => {
     void dir;
@@ -18,6 +18,8 @@ export async function use(): Promise<string> {
   const pruned: PruneResult = await cache.prune({ maxBytes: 1 });
   const fromTask = ModelCache.fromLibraryModelDirectory('/cache/1/libraries', key);
   const has: boolean = await fromTask.has(key);
+  const current: string | undefined = await cache.current(key);
+  const removed: string[] = await cache.removeOldVersions(key);
   try {
     validateModelKey(key);
   } catch (error) {
@@ -26,15 +28,15 @@ export async function use(): Promise<string> {
       void code;
     }
   }
-  return [filled.dir, downloaded.file, verified.ok, pruned.freedBytes, has, cache.path(key)].join();
+  return [filled.dir, downloaded.file, verified.ok, pruned.freedBytes, has, cache.path(key), current, removed].join();
 }
 `;
 
-// tsc on a loaded 2-core machine can take well over the default 20 s.
+// tsc on a loaded 2-core machine can take well over the default 20 s (over 60 s at load 20).
 it('compiles ESM and CJS consumers against the built declarations', () => {
   const types =
     'type EnsureResult, type FillContext, type ModelCacheErrorCode, type ModelKey, type PruneResult, type VerifyResult';
-  const values = 'ModelCache, ModelCacheError, validateModelKey';
+  const values = 'ModelCache, ModelCacheError, modelVersionOf, validateModelKey';
   const result = compileConsumer({
     packageName: '@engine-kit/model-cache',
     packageDir,
@@ -43,4 +45,4 @@ it('compiles ESM and CJS consumers against the built declarations', () => {
   });
   expect(result.output).toBe('');
   expect(result.ok).toBe(true);
-}, 60_000);
+}, 180_000);

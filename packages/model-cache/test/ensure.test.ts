@@ -55,7 +55,7 @@ describe('ensure in one process', () => {
     const first = await cache.ensure(key, fill);
     const second = await cache.ensure(key, fill);
 
-    expect(first).toEqual({ dir: join(root, 'library-1', 'model-1'), hit: false });
+    expect(first).toEqual({ dir: join(root, 'library-1', 'model-1', 'versions', 'unversioned'), hit: false });
     expect(second).toEqual({ dir: first.dir, hit: true });
     expect(fill.calls).toBe(1);
     expect(readFileSync(join(first.dir, 'sub', 'weights.bin'), 'utf8')).toBe('weights');
@@ -125,7 +125,7 @@ describe('ensure in one process', () => {
     expect(error.message).toContain('network down');
     expect(error.cause).toBe(cause);
     expect(await cache.has(key)).toBe(false);
-    expect(entriesOf(join(root, 'library-1'))).toEqual([]);
+    expect(entriesOf(join(root, 'library-1', 'model-1', 'versions'))).toEqual([]);
     expect(internalEntries(root)).toEqual({ staging: [], locks: [] });
 
     expect((await cache.ensure(key, countingFill())).hit).toBe(false);
@@ -346,9 +346,15 @@ describe('verify, evict and prune', () => {
     writeFileSync(join(root, 'lib', 'foreign', 'x'), Buffer.alloc(1_000));
 
     const result = await cache.prune({ maxBytes: 150 });
-    expect(result.evicted).toEqual([keys[0], keys[1]]);
+    expect(result.evicted).toEqual([keys[0], keys[1]].map((k) => ({ ...k, version: 'unversioned' })));
     expect(result).toMatchObject({ freedBytes: 200, keptBytes: 100 });
-    expect(entriesOf(join(root, 'lib'))).toEqual(['foreign', 'm3']);
+    expect(entriesOf(join(root, 'lib'))).toEqual(['foreign', 'm1', 'm2', 'm3']);
+    expect(['m1', 'm2', 'm3'].map((id) => entriesOf(join(root, 'lib', id, 'versions')))).toEqual([
+      [],
+      [],
+      ['unversioned'],
+    ]);
+    expect(entriesOf(join(root, 'lib', 'foreign'))).toEqual(['x']);
   });
 
   it('counts a hit as a use, so a recently read model outlives newer unread ones', async () => {
@@ -361,8 +367,9 @@ describe('verify, evict and prune', () => {
     expect(await cache.ensure(keys[0]!, countingFill())).toMatchObject({ hit: true });
 
     const result = await cache.prune({ maxBytes: 150 });
-    expect(result.evicted).toEqual([keys[1], keys[2]]);
-    expect(entriesOf(join(root, 'lib'))).toEqual(['m1']);
+    expect(result.evicted).toEqual([keys[1], keys[2]].map((k) => ({ ...k, version: 'unversioned' })));
+    expect(entriesOf(join(root, 'lib', 'm1', 'versions'))).toEqual(['unversioned']);
+    expect(entriesOf(join(root, 'lib', 'm2', 'versions'))).toEqual([]);
   });
 
   it('evicts models older than olderThanMs and keeps newer ones', async () => {
@@ -372,7 +379,7 @@ describe('verify, evict and prune', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     await cache.ensure(key, ({ dir }) => writeFile(join(dir, 'w.bin'), 'x'));
     const result = await cache.prune({ olderThanMs: 500 });
-    expect(result.evicted).toEqual([old]);
+    expect(result.evicted).toEqual([{ ...old, version: 'unversioned' }]);
     expect(await cache.has(key)).toBe(true);
   });
 });

@@ -29,6 +29,10 @@ function hostileKeys(): unknown[] {
   return [
     ...hostileIds.map((id) => ({ libraryId: id, libraryEngineModelId: 'model' })),
     ...hostileIds.map((id) => ({ libraryId: 'library', libraryEngineModelId: id })),
+    // `undefined` is the default version, so it is not hostile there.
+    ...hostileIds
+      .filter((id) => id !== undefined)
+      .map((id) => ({ libraryId: 'library', libraryEngineModelId: 'model', version: id })),
     { libraryId: '.model-cache', libraryEngineModelId: 'locks' },
     null,
     'library/model',
@@ -87,27 +91,38 @@ describe('key validation', () => {
     const cache = new ModelCache({ root: '/cache/libraries' });
     const long = 'é'.repeat(127);
     expect(cache.path({ libraryId: long, libraryEngineModelId: 'v1.2..3' })).toBe(
-      join('/cache/libraries', long, 'v1.2..3'),
+      join('/cache/libraries', long, 'v1.2..3', 'versions', 'unversioned'),
     );
   });
 
-  it('maps every accepted key to a folder exactly two levels inside the root', () => {
+  it('accepts ids that only start with dots, such as "..foo" and "...": they are plain names', () => {
+    const cache = new ModelCache({ root: '/cache/libraries' });
+    expect(cache.path({ libraryId: '..foo', libraryEngineModelId: '...', version: '..v' })).toBe(
+      join('/cache/libraries', '..foo', '...', 'versions', '..v'),
+    );
+    expect(cache.path({ libraryId: '...', libraryEngineModelId: '..' + 'x' })).toBe(
+      join('/cache/libraries', '...', '..x', 'versions', 'unversioned'),
+    );
+  });
+
+  it('maps every accepted key to a version folder exactly four levels inside the root', () => {
     const cache = new ModelCache({ root: '/cache/libraries' });
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 10 }), (a, b) => {
         let dir: string;
         try {
-          dir = cache.path({ libraryId: a, libraryEngineModelId: b });
+          dir = cache.path({ libraryId: a, libraryEngineModelId: b, version: b });
         } catch (error) {
           expect((error as ModelCacheError).code).toBe('invalid_key');
           return;
         }
         const inside = relative('/cache/libraries', dir).split(sep);
-        expect(inside).toEqual([a, b]);
+        expect(inside).toEqual([a, b, 'versions', b]);
       }),
       { numRuns: 2_000 },
     );
-  });
+    // 2 000 property runs take seconds; far more on a loaded shared machine.
+  }, 120_000);
 });
 
 describe('resolving libraryModelDirectory', () => {
@@ -116,7 +131,7 @@ describe('resolving libraryModelDirectory', () => {
   it('uses the directory as the root when it does not end with the key', () => {
     expect(resolveLibraryModelRoot('/cache/3/libraries', key)).toBe('/cache/3/libraries');
     const cache = ModelCache.fromLibraryModelDirectory('/cache/3/libraries', key);
-    expect(cache.path(key)).toBe('/cache/3/libraries/lib-1/model-9');
+    expect(cache.path({ ...key, version: 'v2' })).toBe('/cache/3/libraries/lib-1/model-9/versions/v2');
   });
 
   it('goes up two levels when the directory already ends with exactly the key', () => {
@@ -124,7 +139,7 @@ describe('resolving libraryModelDirectory', () => {
     const cache = ModelCache.fromLibraryModelDirectory('/cache/3/libraries/lib-1/model-9', key, {
       lockStaleMs: 5,
     });
-    expect(cache.path(key)).toBe('/cache/3/libraries/lib-1/model-9');
+    expect(cache.path({ ...key, version: 'v2' })).toBe('/cache/3/libraries/lib-1/model-9/versions/v2');
     expect(cache.lockStaleMs).toBe(5);
   });
 

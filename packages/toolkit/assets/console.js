@@ -79,7 +79,9 @@ function showOutput(output) {
   block.className = `output${output.valid === false ? ' invalid' : ''}`;
   block.dataset.index = String(output.index);
   const heading = document.createElement('h3');
-  const validity = output.valid === null ? 'not VTN' : output.valid ? 'valid VTN' : 'INVALID VTN';
+  const version = output.vtnVersion ? ` ${output.vtnVersion}` : '';
+  const validity =
+    output.valid === null ? 'not VTN' : output.valid ? `valid VTN${version}` : `INVALID VTN${version}`;
   heading.textContent = `#${output.index} from ${output.source} (${output.contentType}, ${validity})`;
   const pre = document.createElement('pre');
   pre.textContent =
@@ -119,15 +121,23 @@ onEvent('issue', ({ issue }) =>
     true,
   ),
 );
+onEvent('warning', ({ warning }) => addLine('warnings', warning.message, true));
 onEvent('summary', ({ summary }) => {
-  setBadge($('status'), summary.status, summary.status);
+  const invalid = summary.invalidOutputs ?? 0;
+  const text =
+    invalid > 0 && summary.status !== 'failed'
+      ? `${summary.status}, ${invalid} INVALID output(s)`
+      : summary.status;
+  setBadge($('status'), summary.status, text);
   $('failure').textContent = summary.failureReason
     ? `${summary.failureReason}: ${summary.failureMsg ?? ''}`
-    : '';
+    : invalid > 0
+      ? `${invalid} output(s) are not valid VTN standard (a warning; tick strict to fail the chunk)`
+      : '';
 });
 
 function resetPanels() {
-  for (const id of ['calls', 'heartbeats', 'issues', 'results']) $(id).replaceChildren();
+  for (const id of ['calls', 'heartbeats', 'warnings', 'issues', 'results']) $(id).replaceChildren();
   $('overlay').replaceChildren();
   $('failure').textContent = '';
 }
@@ -158,6 +168,96 @@ async function send(event) {
   }
 }
 
+// Media mode: a timeline of chunks in media time; click one to see its frame and polygons.
+const media = { durationMs: 0, outputs: new Map() };
+
+function chunkBlock(index) {
+  let block = document.querySelector(`#timeline .chunk[data-index="${index}"]`);
+  if (!block) {
+    block = document.createElement('span');
+    block.className = 'chunk';
+    block.dataset.index = String(index);
+    block.addEventListener('click', () => showMediaChunk(index));
+    $('timeline').append(block);
+  }
+  return block;
+}
+
+function placeChunk(block, startMs, endMs) {
+  const total = media.durationMs || Math.max(endMs, 1);
+  block.style.left = `${(100 * startMs) / total}%`;
+  block.style.width = `${(100 * Math.max(endMs - startMs, total / 500)) / total}%`;
+  block.title = `chunk ${block.dataset.index}: ${startMs}–${endMs} ms`;
+}
+
+function showMediaChunk(index) {
+  $('overlay').replaceChildren();
+  $('results').replaceChildren();
+  const image = $('preview');
+  image.src = `/api/media-frame?index=${index}`;
+  image.hidden = false;
+  for (const output of media.outputs.get(index) ?? []) showOutput(output);
+}
+
+events.addEventListener('media', (message) => {
+  const { event } = JSON.parse(message.data);
+  if (event.type === 'planned') {
+    media.durationMs = event.media.durationMs ?? 0;
+    $('media-status').textContent =
+      `plan: ${event.plan.kind}, about ${event.plan.expectedChunks} chunks, concurrency ${event.concurrency}`;
+  } else if (event.type === 'chunk-start') {
+    const block = chunkBlock(event.index);
+    block.dataset.state = 'running';
+    placeChunk(block, event.startOffsetMs, event.endOffsetMs);
+  } else if (event.type === 'chunk-event') {
+    if (event.event.type === 'output') {
+      const list = media.outputs.get(event.index) ?? [];
+      list.push(event.event.output);
+      media.outputs.set(event.index, list);
+      const output = event.event.output.output;
+      if ((output?.object?.length ?? 0) + (output?.series?.length ?? 0) > 0)
+        chunkBlock(event.index).classList.add('found');
+    } else if (event.event.type === 'heartbeat') {
+      const beat = event.event.heartbeat;
+      addLine(
+        'heartbeats',
+        `chunk ${event.index}, ${beat.receivedAtMs} ms: ${JSON.stringify(beat.heartbeat)}`,
+        !beat.accepted,
+      );
+    }
+  } else if (event.type === 'chunk-done') {
+    chunkBlock(event.chunk.index).dataset.state = event.chunk.status;
+    $('media-status').textContent = `${event.done}/${event.total} chunks, ${event.failed} failed`;
+  }
+});
+events.addEventListener('media-summary', (message) => {
+  const { summary } = JSON.parse(message.data);
+  const items = summary.counts.seriesItems ?? 0;
+  $('media-status').textContent =
+    `${summary.status}: ${summary.counts.chunks} chunks, ${summary.counts.failed} failed, ${items} series items${summary.failureMsg ? ` — ${summary.failureMsg}` : ''}`;
+});
+
+async function sendMedia(event) {
+  event.preventDefault();
+  const form = new FormData($('media-form'));
+  if (!$('media').files[0]) return;
+  media.outputs.clear();
+  media.durationMs = 0;
+  $('timeline').replaceChildren();
+  resetPanels();
+  $('send-media').disabled = true;
+  $('media-status').textContent = 'uploading…';
+  try {
+    const response = await fetch('/api/media', { method: 'POST', body: form });
+    if (!response.ok) $('media-status').textContent = (await response.json()).error;
+  } catch (error) {
+    $('media-status').textContent = String(error);
+  } finally {
+    $('send-media').disabled = false;
+  }
+}
+
+$('media-form').addEventListener('submit', sendMedia);
 $('chunk').addEventListener('change', () => showPreview($('chunk').files[0]));
 $('chunk-form').addEventListener('submit', send);
 loadDefaults();

@@ -1,13 +1,36 @@
 import { parseArgs } from 'node:util';
 import { parseTaskPayload } from '@engine-kit/contracts';
+import { VTN_VERSIONS, type VtnVersion } from '@engine-kit/vtn-standard';
 import type { ChunkTask } from './chunk-run.ts';
 import { ToolkitError } from './common/errors.ts';
+import { checkId } from './common/ids.ts';
+import type { FrameFormat, PlanFlags, SegmentFormat } from './media/plan.ts';
+import type { ProgressSetting } from './progress.ts';
+
+export type CliSubcommand = 'process' | 'train' | 'run' | 'console';
 
 export type CliCommand =
-  | { name: 'help' }
+  | { name: 'help'; topic?: CliSubcommand }
   | { name: 'version' }
-  | { name: 'process' | 'train' | 'run'; task: ChunkTask; launch: CliLaunch }
+  | {
+      name: 'process' | 'train' | 'run';
+      task: ChunkTask;
+      launch: CliLaunch;
+      progress: ProgressSetting;
+      /** `process --media FILE`: cut the media into chunks and merge the outputs. */
+      media?: CliMedia;
+    }
   | { name: 'console'; port: number; host: string; task: ChunkTask; launch: CliLaunch };
+
+export interface CliMedia {
+  path: string;
+  manifestPath?: string;
+  plan: PlanFlags;
+  concurrency?: number;
+  failFast: boolean;
+  mergeConsecutive: boolean;
+  outPath?: string;
+}
 
 export interface CliLaunch {
   command: string[];
@@ -16,11 +39,12 @@ export interface CliLaunch {
   processPath?: string;
   readyTimeoutMs?: number;
   workDir?: string;
-  redisEt?: false;
+  redisEt?: false | 'memory';
 }
 
 export const USAGE = `Usage:
   engine-toolkit process --chunk FILE [options] -- ENGINE COMMAND...
+  engine-toolkit process --media FILE|FOLDER [media options] [options] -- ENGINE COMMAND...
   engine-toolkit train --core URL --token T --library-id ID --library-engine-model-id ID [options] -- ENGINE COMMAND...
   engine-toolkit run --core URL --token T --library-id ID --library-engine-model-id ID --chunk FILE [options] -- ENGINE COMMAND...
   engine-toolkit console [--port 9090] [--host 127.0.0.1] -- ENGINE COMMAND...
@@ -39,15 +63,73 @@ Chunk options:
   --heartbeat-timeout-ms N  an async engine silent this long fails with heartbeat_timeout (default 60000)
   --controller-token T      controllerToken field
   --disable-chunk-download  send only cacheURI (also VERITONE_DISABLE_CHUNK_DOWNLOAD=true)
+  --core URL, --token T     veritoneApiBaseUrl / token, sent with every chunk when given
+  --strict                  invalid VTN output fails the chunk (invalid_data); a warning by default
+  --vtn-version v1|v2       the VTN version outputs are validated as; default each output's $schema, else v1
 Engine options:
-  --engine-port N           port given to the engine in VERITONE_WEBHOOK_* (a free one by default)
+  --engine-port N           port given to the engine in VERITONE_WEBHOOK_* (by default the
+                            VERITONE_WEBHOOK_READY/_PROCESS of the environment, else a free one)
   --ready-path P, --process-path P   webhook paths (default /ready and /process)
   --ready-timeout-ms N      how long to wait for the ready webhook (default 60000)
   --work-dir DIR            root of taskTmpDir, engineDir, libraryModelDirectory (temp by default)
+  --redis-et memory         offer redisETUrl backed by memory (by default only with
+                            AIWARE_REDIS_HOST/AIWARE_REDIS_PORT, backed by that Redis)
   --no-redis-et             do not offer redisETUrl
+Feedback:
+  --progress                progress on stderr even when it is not a TTY (plain lines)
+  --quiet                   no progress (by default progress is shown when stderr is a TTY)
 
+Run "engine-toolkit COMMAND --help" for the options of one command.
 Prints a JSON summary on stdout; exit code 0 when the chunk completed or was ignored,
 1 when it failed, 2 on usage errors. Engine output goes to stderr.`;
+
+const MEDIA_USAGE = `Media options (process --media):
+  --media FILE|FOLDER       a video, audio or image file, or a folder of images, cut into chunks
+  --manifest FILE           the engine's manifest.json: engineMode, supportedInputFormats,
+                            preferredInputFormat, maxFileMb, min/maxMediaLengthMs, maxConcurrency
+  --plan frames|segments|whole   force the chunking plan (flags below imply one)
+  --fps N | --every-ms N    video frames: N per second (default 1) or one every N ms
+  --frame-format png|jpeg   frame chunks' format (default: the manifest's preference, else png)
+  --segment-ms N            clips of N ms (default the manifest's maxMediaLengthMs, else 10000)
+  --segment-format wav|mp4|copy  clip format (default mp4 for video, wav for audio)
+  --concurrency N           chunks in flight (default manifest maxConcurrency, else
+                            VERITONE_CONCURRENT_TASKS, else 1)
+  --fail-fast               cancel the other chunks at the first failed one
+  --merge-consecutive       join identical detections of consecutive chunks into one series item
+  --out FILE                write the merged AION document there (else it is in the summary)
+Needs ffmpeg and ffprobe on PATH (Debian: apt-get install -y ffmpeg).`;
+
+const COMMAND_USAGE: Record<CliSubcommand, string> = {
+  process: `Usage:
+  engine-toolkit process --chunk FILE [options] -- ENGINE COMMAND...
+  engine-toolkit process --media FILE|FOLDER [media options] [options] -- ENGINE COMMAND...
+
+Sends one chunk (--chunk) to the engine as the Engine Toolkit does, or cuts a media file into
+chunks (--media), sends them with bounded concurrency and merges the outputs into one AION document.`,
+  train: `Usage:
+  engine-toolkit train --core URL --token T --library-id ID --library-engine-model-id ID [options] -- ENGINE COMMAND...
+
+Sends a library-train task (payload.mode library-train). The summary's "model" is the library
+engine model as the core has it afterwards (trainStatus, dataUrl without its query, jsondata).`,
+  run: `Usage:
+  engine-toolkit run --core URL --token T --library-id ID --library-engine-model-id ID --chunk FILE [options] -- ENGINE COMMAND...
+
+Sends a library-run chunk (payload.mode library-run) with the library model's ids. The summary's
+"model" is the library engine model as the core has it after the task.`,
+  console: `Usage:
+  engine-toolkit console [--port 9090] [--host 127.0.0.1] [options] -- ENGINE COMMAND...
+  VERITONE_TESTMODE=true engine-toolkit -- ENGINE COMMAND...
+
+Starts the engine and serves the web test console (upload a file or a media file, edit the
+fields, watch calls, heartbeats and results live).`,
+};
+
+/** The help of one subcommand: its synopsis, then the options that apply to it. */
+export function commandUsage(topic: CliSubcommand): string {
+  const options = USAGE.slice(USAGE.indexOf('Chunk options:'));
+  const media = topic === 'process' ? `${MEDIA_USAGE}\n` : '';
+  return `${COMMAND_USAGE[topic]}\n\n${media}${options}`;
+}
 
 const OPTIONS = {
   chunk: { type: 'string' },
@@ -70,12 +152,29 @@ const OPTIONS = {
   'ready-timeout-ms': { type: 'string' },
   'work-dir': { type: 'string' },
   'no-redis-et': { type: 'boolean' },
+  'redis-et': { type: 'string' },
+  strict: { type: 'boolean' },
+  'vtn-version': { type: 'string' },
   core: { type: 'string' },
   token: { type: 'string' },
   'library-id': { type: 'string' },
   'library-engine-model-id': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  media: { type: 'string' },
+  manifest: { type: 'string' },
+  plan: { type: 'string' },
+  fps: { type: 'string' },
+  'every-ms': { type: 'string' },
+  'frame-format': { type: 'string' },
+  'segment-ms': { type: 'string' },
+  'segment-format': { type: 'string' },
+  concurrency: { type: 'string' },
+  'fail-fast': { type: 'boolean' },
+  'merge-consecutive': { type: 'boolean' },
+  out: { type: 'string' },
+  progress: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -92,7 +191,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     throw new ToolkitError('usage', (error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { name: 'help' };
+  if (values.help) {
+    const topic = positionals[0];
+    return isSubcommand(topic) ? { name: 'help', topic } : { name: 'help' };
+  }
   if (values.version) return { name: 'version' };
   const name = positionals[0] ?? (env.VERITONE_TESTMODE === 'true' ? 'console' : undefined);
   if (name === undefined) {
@@ -116,20 +218,127 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     ...(values['process-path'] ? { processPath: values['process-path'] } : {}),
     ...optionalNumber('readyTimeoutMs', values['ready-timeout-ms'], '--ready-timeout-ms'),
     ...(values['work-dir'] ? { workDir: values['work-dir'] } : {}),
-    ...(values['no-redis-et'] ? { redisEt: false as const } : {}),
+    ...redisEtOption(values['no-redis-et'], values['redis-et']),
   };
   const task = buildTask(name, values, env);
   if (name === 'console') {
     const port = values.port === undefined ? 9090 : toNumber(values.port, '--port');
     return { name, port, host: values.host ?? '127.0.0.1', task, launch };
   }
-  if ((name === 'process' || name === 'run') && !values.chunk) {
-    throw new ToolkitError('usage', `${name} needs --chunk FILE`);
+  const progress = progressSetting(values.progress, values.quiet);
+  if (name === 'process' && values.media !== undefined) {
+    if (values.chunk) throw new ToolkitError('usage', 'give --chunk FILE or --media FILE, not both');
+    return { name, task, launch, progress, media: parseMediaOptions(values) };
   }
-  return { name, task, launch };
+  const mediaOnly = MEDIA_OPTIONS.filter((option) => values[option] !== undefined);
+  if (mediaOnly.length > 0) throw new ToolkitError('usage', `--${mediaOnly[0]} needs process --media FILE`);
+  if ((name === 'process' || name === 'run') && !values.chunk) {
+    throw new ToolkitError(
+      'usage',
+      `${name} needs --chunk FILE${name === 'process' ? ' or --media FILE' : ''}`,
+    );
+  }
+  return { name, task, launch, progress };
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
+
+const MEDIA_OPTIONS = [
+  'manifest',
+  'plan',
+  'fps',
+  'every-ms',
+  'frame-format',
+  'segment-ms',
+  'segment-format',
+  'concurrency',
+  'fail-fast',
+  'merge-consecutive',
+  'out',
+] as const;
+
+function isSubcommand(value: string | undefined): value is CliSubcommand {
+  return value === 'process' || value === 'train' || value === 'run' || value === 'console';
+}
+
+function progressSetting(progress: unknown, quiet: unknown): ProgressSetting {
+  if (progress && quiet) throw new ToolkitError('usage', '--progress and --quiet contradict each other');
+  return progress ? 'on' : quiet ? 'off' : 'auto';
+}
+
+function parseMediaOptions(values: Values): CliMedia {
+  const path = values.media as string;
+  if (!path) throw new ToolkitError('usage', '--media needs a file or folder');
+  const plan: PlanFlags = {
+    ...oneOf('plan', values.plan, ['frames', 'segments', 'whole'] as const),
+    ...optionalPositive('fps', values.fps, '--fps'),
+    ...optionalPositive('everyMs', values['every-ms'], '--every-ms'),
+    ...oneOf('frameFormat', values['frame-format'], [
+      'png',
+      'jpeg',
+    ] as const satisfies readonly FrameFormat[]),
+    ...optionalPositive('segmentMs', values['segment-ms'], '--segment-ms'),
+    ...oneOf('segmentFormat', values['segment-format'], [
+      'wav',
+      'mp4',
+      'copy',
+    ] as const satisfies readonly SegmentFormat[]),
+  };
+  if (plan.fps !== undefined && plan.everyMs !== undefined)
+    throw new ToolkitError('usage', 'give --fps or --every-ms, not both');
+  const concurrency =
+    values.concurrency === undefined ? undefined : toNumber(values.concurrency as string, '--concurrency');
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
+    throw new ToolkitError(
+      'usage',
+      `--concurrency expects a whole number from 1 to 64, got "${values.concurrency}"`,
+    );
+  return {
+    path,
+    ...(values.manifest ? { manifestPath: values.manifest as string } : {}),
+    plan,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    failFast: values['fail-fast'] === true,
+    mergeConsecutive: values['merge-consecutive'] === true,
+    ...(values.out ? { outPath: values.out as string } : {}),
+  };
+}
+
+function oneOf<K extends string, V extends string>(
+  key: K,
+  value: unknown,
+  allowed: readonly V[],
+): Partial<Record<K, V>> {
+  if (value === undefined) return {};
+  if (!allowed.includes(value as V))
+    throw new ToolkitError(
+      'usage',
+      `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} expects ${allowed.join(', ')}, got "${value}"`,
+    );
+  return { [key]: value } as Partial<Record<K, V>>;
+}
+
+function optionalPositive<K extends string>(
+  key: K,
+  value: unknown,
+  option: string,
+): Partial<Record<K, number>> {
+  const parsed = optionalNumber(key, value, option);
+  const number = parsed[key];
+  if (number !== undefined && !(number > 0))
+    throw new ToolkitError('usage', `${option} expects a number > 0`);
+  return parsed;
+}
+
+/** `--job-id`/`--task-id` name folders and URLs: an unsafe id is a usage error (exit 2). */
+function cliId(field: 'internalJobId' | 'internalTaskId', value: string): string {
+  try {
+    return checkId(field, value);
+  } catch (error) {
+    const option = field === 'internalJobId' ? '--job-id' : '--task-id';
+    throw new ToolkitError('usage', `${option}: ${(error as Error).message}`);
+  }
+}
 
 function buildTask(name: string, values: Values, env: NodeJS.ProcessEnv): ChunkTask {
   const payload = parsePayload(values.payload as string | undefined);
@@ -148,16 +357,33 @@ function buildTask(name: string, values: Values, env: NodeJS.ProcessEnv): ChunkT
     ...optionalNumber('chunkIndex', values['chunk-index'], '--chunk-index'),
     ...optionalNumber('maxTtlSeconds', values['max-ttl'], '--max-ttl'),
     ...optionalNumber('heartbeatTimeoutMs', values['heartbeat-timeout-ms'], '--heartbeat-timeout-ms'),
-    ...(values['job-id'] ? { internalJobId: values['job-id'] as string } : {}),
-    ...(values['task-id'] ? { internalTaskId: values['task-id'] as string } : {}),
+    ...(values['job-id'] ? { internalJobId: cliId('internalJobId', values['job-id'] as string) } : {}),
+    ...(values['task-id'] ? { internalTaskId: cliId('internalTaskId', values['task-id'] as string) } : {}),
     ...(values['controller-token'] ? { controllerToken: values['controller-token'] as string } : {}),
     ...(values.notify ? { notifyUris: values.notify as string[] } : {}),
     ...(values.metadata ? { chunkMetadata: parseMetadata(values.metadata as string[]) } : {}),
     disableChunkDownload:
       values['disable-chunk-download'] === true || env.VERITONE_DISABLE_CHUNK_DOWNLOAD === 'true',
+    ...(values.strict ? { strict: true } : {}),
+    ...(values['vtn-version'] ? { vtnVersion: cliVtnVersion(values['vtn-version'] as string) } : {}),
+    ...(values.core ? { veritoneApiBaseUrl: (values.core as string).replace(/\/+$/, '') } : {}),
+    ...(values.token ? { token: values.token as string } : {}),
+    ...(values['library-id'] ? { libraryId: values['library-id'] as string } : {}),
+    ...(values['library-engine-model-id']
+      ? { libraryEngineModelId: values['library-engine-model-id'] as string }
+      : {}),
   };
   if (name === 'train' || name === 'run') Object.assign(task, libraryTask(name, values, payload));
   return task;
+}
+
+/** `--vtn-version v1|v2`: the VTN version the engine declares for its outputs. */
+function cliVtnVersion(value: string): VtnVersion {
+  if ((VTN_VERSIONS as readonly string[]).includes(value)) return value as VtnVersion;
+  throw new ToolkitError(
+    'usage',
+    `--vtn-version must be one of ${VTN_VERSIONS.join(', ')} (got ${JSON.stringify(value)})`,
+  );
 }
 
 /** `train`/`run`: the library modes, with the core URL as veritoneApiBaseUrl. */
@@ -185,6 +411,14 @@ function libraryTask(
       libraryEngineModelId,
     },
   };
+}
+
+function redisEtOption(off: boolean | undefined, store: string | undefined): Pick<CliLaunch, 'redisEt'> {
+  if (store !== undefined && store !== 'memory')
+    throw new ToolkitError('usage', `--redis-et expects "memory", got "${store}"`);
+  if (off && store) throw new ToolkitError('usage', '--redis-et and --no-redis-et contradict each other');
+  if (off) return { redisEt: false };
+  return store ? { redisEt: 'memory' } : {};
 }
 
 function parsePayload(text: string | undefined): Record<string, unknown> {

@@ -1,53 +1,82 @@
+import { execFile } from 'node:child_process';
+import { imageSize } from 'image-size';
+
 export interface ImageSize {
   width: number;
   height: number;
 }
 
-/** Reads the pixel size from a PNG, JPEG or GIF header; `undefined` for anything else. */
+/**
+ * Reads the pixel size from an image's leading bytes with the maintained `image-size` package
+ * (PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF/HEIF, ICO, PSD, SVG, ...); `undefined` when the bytes are
+ * no image it knows or are cut before the size. Never throws.
+ */
 export function readImageSize(bytes: Uint8Array): ImageSize | undefined {
-  return readPngSize(bytes) ?? readGifSize(bytes) ?? readJpegSize(bytes);
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-function readPngSize(bytes: Uint8Array): ImageSize | undefined {
-  if (bytes.length < 24 || !PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return positive({ width: view.getUint32(16), height: view.getUint32(20) });
-}
-
-function readGifSize(bytes: Uint8Array): ImageSize | undefined {
-  if (bytes.length < 10 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'GIF8') return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return positive({ width: view.getUint16(6, true), height: view.getUint16(8, true) });
-}
-
-function isStartOfFrame(marker: number): boolean {
-  // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC), which share the range.
-  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-}
-
-function readJpegSize(bytes: Uint8Array): ImageSize | undefined {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 2;
-  while (offset + 4 <= bytes.length) {
-    if (bytes[offset] !== 0xff) return undefined;
-    const marker = bytes[offset + 1]!;
-    if (marker === 0xff) {
-      offset += 1;
-      continue;
-    }
-    const length = view.getUint16(offset + 2);
-    if (isStartOfFrame(marker)) {
-      if (offset + 9 > bytes.length) return undefined;
-      return positive({ width: view.getUint16(offset + 7), height: view.getUint16(offset + 5) });
-    }
-    offset += 2 + length;
+  try {
+    const { width, height } = imageSize(bytes);
+    return positive({ width, height });
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** How many leading bytes of an image are read for its size: TIFF may put its IFD far in. */
+export const IMAGE_HEAD_BYTES = 512 * 1024;
+
+/** How long ffprobe may take to read a video's size. */
+export const FFPROBE_TIMEOUT_MS = 15_000;
+
+export type VideoSizeResult =
+  | { kind: 'size'; size: ImageSize }
+  | { kind: 'ffprobe-missing' }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * The seed gives `width`/`height` for image *and* video chunks. Video sizes come from ffprobe when
+ * it is installed (the first video stream); the caller says so when it is not.
+ */
+export function readVideoSize(path: string, ffprobePath = 'ffprobe'): Promise<VideoSizeResult> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height'];
+  return new Promise((resolve) => {
+    execFile(
+      ffprobePath,
+      [...args, '-of', 'json', '--', path],
+      { timeout: FFPROBE_TIMEOUT_MS, maxBuffer: 64 * 1024, windowsHide: true },
+      (error, stdout) => {
+        if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          resolve({ kind: 'ffprobe-missing' });
+          return;
+        }
+        if (error) {
+          resolve({ kind: 'unknown', reason: `ffprobe failed: ${firstLine(error.message)}` });
+          return;
+        }
+        resolve(parseFfprobeSize(stdout));
+      },
+    );
+  });
+}
+
+function parseFfprobeSize(stdout: string): VideoSizeResult {
+  try {
+    const report = JSON.parse(stdout) as { streams?: { width?: unknown; height?: unknown }[] };
+    const stream = report.streams?.[0];
+    const size =
+      typeof stream?.width === 'number' && typeof stream.height === 'number'
+        ? positive({ width: stream.width, height: stream.height })
+        : undefined;
+    return size ? { kind: 'size', size } : { kind: 'unknown', reason: 'ffprobe found no video stream' };
+  } catch {
+    return { kind: 'unknown', reason: 'ffprobe printed no JSON' };
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }
 
 function positive(size: ImageSize): ImageSize | undefined {
-  return size.width > 0 && size.height > 0 ? size : undefined;
+  return Number.isInteger(size.width) && Number.isInteger(size.height) && size.width > 0 && size.height > 0
+    ? size
+    : undefined;
 }

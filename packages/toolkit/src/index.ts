@@ -18,12 +18,12 @@ export {
   type KeysPath,
   type RedisEtScopes,
 } from './redis-et/keys-api.ts';
-export { RespClient, type RespValue } from './redis-et/resp-client.ts';
 export {
   MemoryKeyValueStore,
   RedisKeyValueStore,
   redisSettingsFromEnv,
   type KeyValueStore,
+  type RedisKeyValueStoreOptions,
 } from './redis-et/store.ts';
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry.ts';
 export {
@@ -42,6 +42,7 @@ export {
   type SummaryHeartbeat,
   type SummaryOutput,
   type ToolkitSummary,
+  type ToolkitWarning,
   type ValidationIssue,
 } from './summary.ts';
 export { startToolkit, type StartToolkitOptions, type Toolkit } from './toolkit.ts';

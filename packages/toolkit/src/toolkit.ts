@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
-import { buildProcessForm, type ProcessRequest, parseProcessRequest } from '@engine-kit/contracts';
+import {
+  buildProcessForm,
+  chunkMetadataOf,
+  type ProcessRequest,
+  parseMultipartResultFields,
+  parseProcessRequest,
+} from '@engine-kit/contracts';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,14 +20,23 @@ import {
   resolveTaskIds,
 } from './chunk-run.ts';
 import { ToolkitError } from './common/errors.ts';
-import { closeServer, isJsonContentType, listen, readBody, sendJson, sendText } from './common/http.ts';
+import {
+  closeServer,
+  isJsonContentType,
+  listen,
+  readBody,
+  requestUrl,
+  sendError,
+  sendJson,
+  sendText,
+} from './common/http.ts';
 import { parseMultipart } from './common/multipart.ts';
-import { readImageSize } from './image-size.ts';
+import { IMAGE_HEAD_BYTES, readImageSize, readVideoSize } from './image-size.ts';
 import { guessMimeType } from './mime.ts';
 import { parseRangeHeader } from './range.ts';
 import { handleKeysRequest } from './redis-et/keys-api.ts';
 import { type KeyValueStore, MemoryKeyValueStore, RedisKeyValueStore } from './redis-et/store.ts';
-import type { ToolkitSummary } from './summary.ts';
+import type { ToolkitSummary, ToolkitWarning } from './summary.ts';
 
 export interface StartToolkitOptions {
   /** The engine's process webhook (`VERITONE_WEBHOOK_PROCESS`). */
@@ -31,10 +47,15 @@ export interface StartToolkitOptions {
   /** Root of taskTmpDir, engineDir and libraryModelDirectory; a temp folder (removed on close) by default. */
   workDir?: string;
   /**
-   * redisET: `false` disables it, `{ host, port }` uses that Redis, `'memory'` (the default)
-   * an in-memory store with the same behaviour, or any `KeyValueStore`.
+   * redisET: `false` (the default: the seed offers `redisETUrl` only when the cluster has Redis)
+   * disables it, `{ host, port }` uses that Redis, `'memory'` opts in to an in-memory store with
+   * the same behaviour, or any `KeyValueStore`.
    */
   redisEt?: false | 'memory' | { host: string; port: number } | KeyValueStore;
+  /** `controllerToken` for chunks that give none (set when `AIWARE_CONTROLLER` is exposed). */
+  controllerToken?: string;
+  /** The ffprobe used for the `width`/`height` of video chunks; `ffprobe` on the PATH by default. */
+  ffprobePath?: string;
 }
 
 export interface Toolkit {
@@ -55,7 +76,7 @@ export interface Toolkit {
 export async function startToolkit(options: StartToolkitOptions): Promise<Toolkit> {
   const host = options.host ?? '127.0.0.1';
   // The store first: it is the step that can fail (Redis down), and then no temp folder is left behind.
-  const store = await createStore(options.redisEt ?? 'memory');
+  const store = await createStore(options.redisEt ?? false);
   const ownsWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'engine-toolkit-')));
   const active = new Map<string, ChunkRun>();
@@ -67,11 +88,11 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
   };
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://toolkit');
-    route(request, response, url).catch((error: Error) => {
-      if (!response.headersSent) sendText(response, 500, `toolkit error: ${error.message}`);
-      else response.destroy();
-    });
+    // A 4xx with a reason for refused input (413 body too large, 400 bad percent-encoding or an
+    // unparsable target), else 500; the URL is parsed inside the chain so nothing throws uncaught.
+    Promise.resolve()
+      .then(() => route(request, response, requestUrl(request)))
+      .catch((error: unknown) => sendError(request, response, error, 'toolkit error'));
   });
 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL) {
@@ -86,10 +107,7 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
     if (request.method !== 'POST') return sendText(response, 405, 'use POST');
     if (section === 'heartbeat') return receiveHeartbeat(request, response, run);
     if (section === 'result') return receiveResult(request, response, run);
-    if (section === 'callback') {
-      await readBody(request);
-      return sendText(response, 204);
-    }
+    if (section === 'callback') return receiveCallback(request, response, run);
     return sendText(response, 404, 'unknown toolkit endpoint');
   }
 
@@ -97,13 +115,24 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
   const redisEtUrl = store ? url : undefined;
 
   async function runChunk(input: ChunkTask, runOptions: RunChunkOptions = {}): Promise<ToolkitSummary> {
-    const task = resolveTaskIds(input);
+    const task = resolveTaskIds({
+      ...input,
+      ...(input.controllerToken === undefined && options.controllerToken !== undefined
+        ? { controllerToken: options.controllerToken }
+        : {}),
+    });
     if (active.has(task.internalTaskId)) {
       throw new ToolkitError('invalid_option', `task ${task.internalTaskId} is already running`);
     }
     const startedAt = new Date();
     const run = new ChunkRun(task, runOptions.onEvent);
-    const fields = await prepareFields(task, { url, workDir, redisEtUrl });
+    const fields = await prepareFields(task, {
+      url,
+      workDir,
+      redisEtUrl,
+      warn: (warning) => run.warn(warning),
+      ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    });
     const request = checkProcessRequest(fields);
     active.set(task.internalTaskId, run);
     try {
@@ -113,16 +142,24 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
         () => buildForm(request, task),
         runOptions,
       );
-      await run.settleNotifications();
       const invalid = run.outputs.filter((output) => output.valid === false).length;
+      const strict = task.strict === true;
       const final =
-        completion.status === 'complete' && invalid > 0
+        strict && completion.status === 'complete' && invalid > 0
           ? {
               status: 'failed' as const,
               failureReason: 'invalid_data' as const,
               failureMsg: `${invalid} output(s) are not valid VTN standard; see validationIssues`,
             }
           : completion;
+      if (invalid > 0 && !strict) {
+        run.warn({
+          code: 'invalid_outputs',
+          source: 'output',
+          message: `${invalid} of ${run.outputs.length} output(s) are NOT valid VTN standard (see validationIssues); --strict fails the chunk for this`,
+        });
+      }
+      if (final.status === 'complete') await run.sendNotifications();
       const summary: ToolkitSummary = {
         status: final.status,
         ...(final.failureReason ? { failureReason: final.failureReason } : {}),
@@ -134,6 +171,9 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
         outputs: run.outputs,
         heartbeats: run.heartbeats,
         validationIssues: run.issues,
+        invalidOutputs: invalid,
+        strict,
+        warnings: run.warnings,
         processCalls: run.processCalls,
         notifications: run.notifications,
         fields: redactSecrets(fields),
@@ -186,10 +226,15 @@ async function createStore(
 }
 
 /** Creates the task's folders and computes every `/process` form field except the file. */
-async function prepareFields(
-  task: ResolvedTask,
-  context: { url: string; workDir: string; redisEtUrl: string | undefined },
-): Promise<Record<string, string>> {
+interface FieldContext {
+  url: string;
+  workDir: string;
+  redisEtUrl: string | undefined;
+  warn: (warning: ToolkitWarning) => void;
+  ffprobePath?: string;
+}
+
+async function prepareFields(task: ResolvedTask, context: FieldContext): Promise<Record<string, string>> {
   const taskTmpDir = join(context.workDir, 'tasks', task.internalTaskId);
   const engineDir = join(context.workDir, 'engine');
   const libraryModelDirectory = join(context.workDir, 'cache', '0', 'libraries');
@@ -210,8 +255,9 @@ async function prepareFields(
     maxTTL: String(task.maxTtlSeconds ?? 3600),
     chunkContext: task.chunkContext ?? `${task.internalTaskId}:${task.chunkIndex ?? 0}`,
     chunkIndex: String(task.chunkIndex ?? 0),
+    chunkUUID: task.chunkUUID ?? randomUUID(),
   };
-  if (task.chunk) Object.assign(fields, await chunkFields(task.chunk, context.url, taskPath));
+  if (task.chunk) Object.assign(fields, await chunkFields(task.chunk, context, taskPath));
   const optional: Record<string, string | number | undefined> = {
     startOffsetMS: task.startOffsetMs ?? (task.chunk ? 0 : undefined),
     endOffsetMS: task.endOffsetMs ?? (task.chunk ? 0 : undefined),
@@ -229,19 +275,34 @@ async function prepareFields(
   return { ...fields, ...task.extraFields };
 }
 
-async function chunkFields(chunk: NonNullable<ChunkTask['chunk']>, url: string, taskPath: string) {
+async function chunkFields(chunk: NonNullable<ChunkTask['chunk']>, context: FieldContext, taskPath: string) {
   const info = await stat(chunk.path).catch(() => undefined);
   if (!info?.isFile()) throw new ToolkitError('chunk_not_found', `chunk file not found: ${chunk.path}`);
   const mimeType = chunk.mimeType ?? guessMimeType(chunk.path);
   const fields: Record<string, string> = {
     chunkMimeType: mimeType,
-    cacheURI: `${url}/cache/${taskPath}/chunk.data`,
+    cacheURI: `${context.url}/cache/${taskPath}/chunk.data`,
   };
-  if (mimeType.startsWith('image/')) {
-    const size = readImageSize(await readHead(chunk.path, 64 * 1024));
-    if (size) Object.assign(fields, { width: String(size.width), height: String(size.height) });
-  }
+  const size = await chunkSize(chunk.path, mimeType, context);
+  if (size) Object.assign(fields, { width: String(size.width), height: String(size.height) });
   return fields;
+}
+
+/** `width`/`height` of an image (its header) or a video (ffprobe, when installed). */
+async function chunkSize(path: string, mimeType: string, context: FieldContext) {
+  if (mimeType.startsWith('image/')) return readImageSize(await readHead(path, IMAGE_HEAD_BYTES));
+  if (!mimeType.startsWith('video/')) return undefined;
+  const video = await readVideoSize(path, context.ffprobePath);
+  if (video.kind === 'size') return video.size;
+  context.warn({
+    code: video.kind === 'ffprobe-missing' ? 'ffprobe_missing' : 'video_size_unknown',
+    source: 'chunk',
+    message:
+      video.kind === 'ffprobe-missing'
+        ? 'ffprobe is not installed: width/height are not sent for this video chunk (install ffmpeg to send them)'
+        : `width/height are not sent for this video chunk: ${video.reason}`,
+  });
+  return undefined;
 }
 
 async function readHead(path: string, bytes: number): Promise<Uint8Array> {
@@ -263,9 +324,10 @@ function checkProcessRequest(fields: Record<string, string>): ProcessRequest {
   throw new ToolkitError('invalid_option', `the /process request would be invalid: ${details}`);
 }
 
+/** The chunk goes last, as the file `chunk.data` typed `application/octet-stream`, like the Go toolkit's. */
 async function buildForm(request: ProcessRequest, task: ResolvedTask): Promise<FormData> {
   if (!task.chunk || task.disableChunkDownload) return buildProcessForm(request);
-  const contentType = request.chunkMimeType ?? 'application/octet-stream';
+  const contentType = 'application/octet-stream';
   const data = await openAsBlob(task.chunk.path, { type: contentType });
   return buildProcessForm(request, { data, filename: 'chunk.data', contentType });
 }
@@ -299,45 +361,124 @@ async function serveChunk(request: IncomingMessage, response: ServerResponse, ru
 
 async function receiveHeartbeat(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
   const json = parseJsonBody(await readBody(request));
-  const issues = run.acceptHeartbeat(json);
+  return answerHeartbeat(response, run.acceptHeartbeat(json));
+}
+
+function answerHeartbeat(response: ServerResponse, issues: ReturnType<ChunkRun['acceptHeartbeat']>) {
   if (issues.length === 0) return sendText(response, 204);
   return sendJson(response, 400, { error: 'malformed heartbeat', issues });
 }
 
-async function receiveResult(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+async function receiveResult(
+  request: IncomingMessage,
+  response: ServerResponse,
+  run: ChunkRun,
+  source: ResultSource = 'result-webhook',
+) {
   const contentType = request.headers['content-type'] ?? '';
-  if (contentType.startsWith('multipart/form-data')) return receiveMultipartResult(request, response, run);
+  if (contentType.startsWith('multipart/form-data'))
+    return receiveMultipartResult(request, response, run, source);
   const body = await readBody(request);
-  const issues = run.acceptResult(
-    isJsonContentType(contentType) || body.length > 0 ? parseJsonBody(body) : undefined,
-  );
+  const json = isJsonContentType(contentType) || body.length > 0 ? parseJsonBody(body) : undefined;
+  return answerResult(response, run.acceptResult(json, source));
+}
+
+type ResultSource = 'result-webhook' | 'callback';
+
+function answerResult(response: ServerResponse, issues: ReturnType<ChunkRun['acceptResult']>) {
   if (issues.length === 0) return sendText(response, 204);
   return sendJson(response, 400, { error: 'malformed result', issues });
 }
 
-/** The seed's `multipart: true` result: each uploaded file is one (non-VTN) output. */
-async function receiveMultipartResult(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+/**
+ * `externalCallbackWebhook`: batch engines post their heartbeats and outputs there, and external
+ * processors call it back. A JSON object with `output` (or a multipart form) is a result, one with
+ * `status` a heartbeat; anything else is answered 400 and recorded as a warning.
+ */
+async function receiveCallback(request: IncomingMessage, response: ServerResponse, run: ChunkRun) {
+  const contentType = request.headers['content-type'] ?? '';
+  if (contentType.startsWith('multipart/form-data'))
+    return receiveMultipartResult(request, response, run, 'callback');
+  const json = parseJsonBody(await readBody(request));
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    if (Object.hasOwn(json, 'output')) return answerResult(response, run.acceptResult(json, 'callback'));
+    if (Object.hasOwn(json, 'status'))
+      return answerHeartbeat(response, run.acceptHeartbeat(json, 'callback'));
+  }
+  const message = 'a callback must be a heartbeat (a JSON object with status) or a result (with output)';
+  run.warn({ code: 'unrecognised_callback', source: 'callback', message });
+  return sendJson(response, 400, { error: 'unrecognised callback', code: 'unrecognised_callback', message });
+}
+
+/**
+ * The seed's `multipart: true` result: each uploaded file is one (non-VTN) output, with the
+ * result's `chunkContext`, offsets, `outputFolderID` and `chunk-metadata-*` kept. A form without
+ * `multipart=true`, or with malformed offsets, is accepted with a warning.
+ */
+async function receiveMultipartResult(
+  request: IncomingMessage,
+  response: ServerResponse,
+  run: ChunkRun,
+  source: ResultSource,
+) {
   const form = await parseMultipart(request);
   if (form.files.length === 0 && form.fields.output !== undefined) {
-    const issues = run.acceptResult({
-      ...form.fields,
-      output: parseJsonBody(Buffer.from(form.fields.output)),
-    });
-    return issues.length === 0
-      ? sendText(response, 204)
-      : sendJson(response, 400, { error: 'malformed result', issues });
+    const issues = run.acceptResult(
+      { ...form.fields, output: parseJsonBody(Buffer.from(form.fields.output)) },
+      source,
+    );
+    return answerResult(response, issues);
   }
   if (form.files.length === 0)
     return sendJson(response, 400, { error: 'multipart result without files or output' });
-  for (const file of form.files) {
-    run.addOutput({
-      source: 'result-webhook',
-      contentType: file.mimeType,
-      body: `${file.filename} (${file.data.length} bytes)`,
-      ...(form.fields.chunkContext ? { chunkContext: form.fields.chunkContext } : {}),
+  const meta = multipartResultMeta(form.fields);
+  if (meta.issues.length > 0) {
+    run.warn({
+      code: 'multipart_result_off_contract',
+      source: 'result',
+      message: `multipart result accepted but off the contract: ${meta.issues.join('; ')}`,
     });
   }
+  for (const file of form.files) {
+    run.addOutput(
+      {
+        source,
+        contentType: file.mimeType,
+        body: `${file.filename} (${file.data.length} bytes)`,
+        ...meta.fields,
+      },
+      undefined,
+      file.data,
+    );
+  }
   return sendText(response, 204);
+}
+
+function multipartResultMeta(fields: Record<string, string>) {
+  const issues: string[] = [];
+  if (fields.multipart !== 'true')
+    issues.push(
+      `multipart is ${fields.multipart === undefined ? 'missing' : `"${fields.multipart}"`}, not "true"`,
+    );
+  const checked = parseMultipartResultFields({ ...fields, multipart: 'true' });
+  if (!checked.success)
+    issues.push(...checked.issues.map((issue) => `${issue.path || '/'}: ${issue.message}`));
+  const offset = (name: string) => {
+    const text = fields[name];
+    const value = text === undefined ? Number.NaN : Number(text);
+    return Number.isSafeInteger(value) && value >= 0 && /^\d+$/.test(text ?? '') ? { [name]: value } : {};
+  };
+  const chunkMetadata = chunkMetadataOf(fields);
+  return {
+    issues,
+    fields: {
+      ...(fields.chunkContext !== undefined ? { chunkContext: fields.chunkContext } : {}),
+      ...offset('startOffsetMs'),
+      ...offset('endOffsetMs'),
+      ...(fields.outputFolderID !== undefined ? { outputFolderID: fields.outputFolderID } : {}),
+      ...(Object.keys(chunkMetadata).length > 0 ? { chunkMetadata } : {}),
+    },
+  };
 }
 
 /** Malformed JSON is kept as the raw text so the parser reports it as an issue. */

@@ -101,19 +101,69 @@ describe('test console in Chromium', () => {
     }
   });
 
-  it('lists validation issues and the failure of an invalid output', async () => {
+  it('shows an invalid output as a loud warning, and fails it with strict ticked', async () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${testConsole.url}/`);
       await page.fill('#payload', '{"behavior":"invalid"}');
       await page.click('#send');
-      await page.waitForSelector('#status[data-state="failed"]');
+      await page.waitForSelector('#status[data-state="complete"]');
+      expect(await page.textContent('#status')).toBe('complete, 1 INVALID output(s)');
       expect(await page.locator('#issues li').count()).toBeGreaterThan(0);
       expect(await page.textContent('#issues')).toContain('/series/0/startTimeMs');
-      expect(await page.textContent('#failure')).toContain('invalid_data');
+      expect(await page.textContent('#warnings')).toContain('NOT valid VTN standard');
       expect(await page.textContent('#results')).toContain('INVALID VTN');
+
+      await page.check('#strict');
+      await page.click('#send');
+      await page.waitForSelector('#status[data-state="failed"]');
+      expect(await page.textContent('#failure')).toContain('invalid_data');
     } finally {
       await page.close();
     }
+  });
+
+  it('forwards every field the user sets, with a MIME type and a cacheURI and no file', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${testConsole.url}/`);
+      const values: Record<string, string> = {
+        '#mime': 'image/jpeg',
+        '#cacheURI': 'http://127.0.0.1:9/media/frame.jpg',
+        '#width': '640',
+        '#height': '480',
+        '#veritoneApiBaseUrl': 'http://127.0.0.1:9/core',
+        '#token': 'secret-token',
+        '#libraryId': 'lib-1',
+        '#libraryEngineModelId': 'model-1',
+      };
+      for (const [selector, value] of Object.entries(values)) await page.fill(selector, value);
+      const answered = page.waitForResponse((response) => response.url().endsWith('/api/process'));
+      await page.click('#send');
+      const summary = await (await answered).json();
+      expect(summary.status).toBe('complete');
+      expect(summary.fields).toMatchObject({
+        chunkMimeType: 'image/jpeg',
+        cacheURI: 'http://127.0.0.1:9/media/frame.jpg',
+        width: '640',
+        height: '480',
+        veritoneApiBaseUrl: 'http://127.0.0.1:9/core',
+        token: '[redacted]',
+        libraryId: 'lib-1',
+        libraryEngineModelId: 'model-1',
+      });
+      // The engine saw them too: its face label is the width x height it was sent.
+      expect(summary.outputs[0].output.series[0].object.label).toBe('640x480');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('answers 400 with the reason when a field the user set makes /process invalid', async () => {
+    const form = new FormData();
+    form.append('width', 'wide');
+    const response = await fetch(`${testConsole.url}/api/process`, { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/width/);
   });
 });

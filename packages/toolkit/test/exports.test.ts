@@ -6,7 +6,6 @@ describe('@engine-kit/toolkit exports', () => {
       'DEFAULT_RETRY_POLICY',
       'MemoryKeyValueStore',
       'RedisKeyValueStore',
-      'RespClient',
       'ToolkitError',
       'USAGE',
       'exitCodeForSummary',

@@ -6,7 +6,6 @@ import {
   type KeyValueStore,
   MemoryKeyValueStore,
   RedisKeyValueStore,
-  RespClient,
   runProcess,
   startToolkit,
   type Toolkit,
@@ -14,7 +13,7 @@ import {
 } from '../src/index.ts';
 import { fixture, readLog, startAcknowledgingEngine, tempDir } from './helpers.ts';
 import { findFreePortForTest } from './ports.ts';
-import { type RedisServer, startRedisServer } from './redis-server.ts';
+import { type RedisServer, redisCommand, startRedisServer } from './redis-server.ts';
 
 let redis: RedisServer;
 
@@ -49,15 +48,10 @@ describe.each([
       return new RedisKeyValueStore({ host: redis.host, port: redis.port, keyPrefix: redisPrefix });
     },
     async checkDefaultTtl(key, status) {
-      const client = new RespClient({ host: redis.host, port: redis.port });
-      try {
-        const ttl = (await client.command('TTL', `${redisPrefix}ttask1:${key}`)) as number;
-        expect(ttl).toBeGreaterThan(86_390);
-        expect(ttl).toBeLessThanOrEqual(86_400);
-        expect(await status()).toBe(200);
-      } finally {
-        client.close();
-      }
+      const ttl = (await redisCommand(redis, 'TTL', `${redisPrefix}ttask1:${key}`)) as number;
+      expect(ttl).toBeGreaterThan(86_390);
+      expect(ttl).toBeLessThanOrEqual(86_400);
+      expect(await status()).toBe(200);
     },
   },
   {
@@ -198,14 +192,7 @@ describe('redisET through runProcess', () => {
         foreign: { status: 404, body: expect.any(String) },
       });
       expect(entry!.redisEnv).toEqual([]);
-      const client = new RespClient({ host: redis.host, port: redis.port });
-      try {
-        expect(String(await client.command('GET', 'engine-toolkit:jredis-job:shared'))).toBe(
-          'for every task',
-        );
-      } finally {
-        client.close();
-      }
+      expect(await redisCommand(redis, 'GET', 'engine-toolkit:jredis-job:shared')).toBe('for every task');
     } finally {
       workspace.cleanup();
     }
@@ -221,7 +208,7 @@ describe('redisET store behaviour', () => {
     const toolkit = await startToolkit({ processUrl: acknowledging.processUrl, redisEt: store });
     const running = toolkit.runChunk({ internalJobId: 'j', internalTaskId: 't', heartbeatTimeoutMs: 5000 });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await acknowledging.fields;
       expect((await fetch(`${toolkit.url}/keys/tt/k`, { method: 'POST', body: 'v' })).status).toBe(200);
       await extra.stop();
       const failed = await fetch(`${toolkit.url}/keys/tt/k`);
@@ -232,6 +219,7 @@ describe('redisET store behaviour', () => {
       await running;
       await toolkit.close();
       await new Promise((resolve) => engine.close(resolve));
+      await extra.stop();
     }
   });
 

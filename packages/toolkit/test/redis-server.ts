@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { createClient } from '@redis/client';
 import { findFreePortForTest } from './ports.ts';
 
 export interface RedisServer {
@@ -9,11 +10,11 @@ export interface RedisServer {
 }
 
 /** Starts a throw-away redis-server on a free loopback port, without persistence. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
   const port = await findFreePortForTest();
   const child: ChildProcess = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -28,8 +29,9 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     host: '127.0.0.1',
     port,
+    /** Safe to call twice (a test stops it early, its cleanup again). */
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
@@ -44,4 +46,16 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Runs one command on the test's redis-server through node-redis, to look behind the toolkit. */
+export async function redisCommand(server: RedisServer, ...args: string[]): Promise<unknown> {
+  const client = createClient({ socket: { host: server.host, port: server.port, reconnectStrategy: false } });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await client.sendCommand(args);
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runProcess, type RunProcessOptions } from '../src/index.ts';
+import { exitCodeForSummary, runProcess, type RunProcessOptions } from '../src/index.ts';
+import { findFreePortForTest } from './ports.ts';
 import { fixture, readLog, tempDir, writePng } from './helpers.ts';
 
 let workspace: { dir: string; cleanup: () => void };
@@ -90,20 +91,28 @@ describe('runProcess with a synchronous chunk engine', () => {
       'chunk-metadata-x-aiware-chunk-timestamp': '123',
     });
     expect(JSON.parse(fields.payload!)).toEqual({ confidenceThreshold: 0.5 });
-    for (const name of [
-      'cacheURI',
-      'heartbeatWebhook',
-      'resultWebhook',
-      'externalCallbackWebhook',
-      'redisETUrl',
-    ]) {
+    for (const name of ['cacheURI', 'heartbeatWebhook', 'resultWebhook', 'externalCallbackWebhook']) {
       expect(fields[name]).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     }
+    // The seed offers redisETUrl only when the cluster has Redis (AIWARE_REDIS_HOST/PORT).
+    expect(fields.redisETUrl).toBeUndefined();
+    expect(summary.redisEt).toBeUndefined();
+    expect(fields.chunkUUID).toMatch(/^[0-9a-f-]{36}$/);
     for (const name of ['taskTmpDir', 'engineDir', 'libraryModelDirectory', 'chunkContext']) {
       expect(fields[name]).toBeTruthy();
     }
     expect(entry!.taskTmpDirExists).toBe(true);
-    expect(entry!.chunk).toMatchObject({ field: 'chunk', name: 'chunk.data', type: 'image/png' });
+    // As the Go toolkit: the file part is `chunk.data`, typed application/octet-stream, and last.
+    expect(entry!.chunk).toMatchObject({
+      field: 'chunk',
+      name: 'chunk.data',
+      type: 'application/octet-stream',
+    });
+    const order = (entry as unknown as { order: string[] }).order;
+    expect(order.at(-1)).toBe('chunk');
+    expect((entry as unknown as { userAgent: string }).userAgent).toMatch(
+      /^veritone-engine-toolkit \(engine-kit toolkit emulator \d+\.\d+\.\d+/,
+    );
     expect(entry!.range).toEqual({
       status: 206,
       contentRange: expect.stringMatching(/^bytes 0-7\/\d+$/),
@@ -248,9 +257,34 @@ describe('runProcess failure handling', () => {
     expect(summary.engine).toMatchObject({ crashed: true, exitCode: 3 });
   });
 
-  it('reports invalid VTN output as invalid_data with the issues', async () => {
+  it('reports invalid VTN output as a loud warning by default: the chunk completes, exit code 0', async () => {
     const summary = await run('invalid-engine.mjs');
-    expect(summary).toMatchObject({ status: 'failed', failureReason: 'invalid_data' });
+    expect(summary).toMatchObject({ status: 'complete', invalidOutputs: 1, strict: false });
+    expect(exitCodeForSummary(summary)).toBe(0);
+    expect(summary.outputs[0]!.valid).toBe(false);
+    expect(summary.warnings.map((warning) => warning.code)).toEqual(['invalid_output', 'invalid_outputs']);
+    expect(summary.warnings[1]!.message).toMatch(/1 of 1 output\(s\) are NOT valid VTN standard/);
+  });
+
+  it('validates an output as the version its $schema names, and records that version', async () => {
+    const summary = await run('v2-engine.mjs', { strict: true });
+    expect(summary).toMatchObject({ status: 'complete', invalidOutputs: 0 });
+    expect(summary.outputs[0]).toMatchObject({ valid: true, vtnVersion: 'v2' });
+  });
+
+  it('validates as the version the engine declares (vtnVersion) when the output names none', async () => {
+    const env = { PATH: process.env.PATH, FIXTURE_LOG: logFile, FIXTURE_NO_SCHEMA: '1' };
+    // A v2 concept object has no v1 counterpart: valid only when validated as v2.
+    const asV1 = await run('v2-engine.mjs', { env });
+    expect(asV1.outputs[0]).toMatchObject({ valid: false, vtnVersion: 'v1' });
+    const asV2 = await run('v2-engine.mjs', { env, vtnVersion: 'v2' });
+    expect(asV2.outputs[0]).toMatchObject({ valid: true, vtnVersion: 'v2' });
+  });
+
+  it('fails invalid VTN output with invalid_data under strict, with the issues', async () => {
+    const summary = await run('invalid-engine.mjs', { strict: true });
+    expect(summary).toMatchObject({ status: 'failed', failureReason: 'invalid_data', strict: true });
+    expect(exitCodeForSummary(summary)).toBe(1);
     expect(summary.outputs[0]!.valid).toBe(false);
     expect(summary.validationIssues.length).toBeGreaterThan(0);
     expect(summary.validationIssues.every((issue) => issue.source === 'output' && issue.index === 0)).toBe(
@@ -340,5 +374,86 @@ describe('runProcess input checks', () => {
       code: 'invalid_option',
     });
     expect(readLog(logFile)).toEqual([{ event: 'sigterm' }]);
+  });
+});
+
+describe('runProcess with the webhooks the engine declares', () => {
+  it('honours VERITONE_WEBHOOK_READY/_PROCESS on 0.0.0.0, calls them on 127.0.0.1, passes them unchanged', async () => {
+    const port = await findFreePortForTest();
+    const declared = [`http://0.0.0.0:${port}/healthz`, `http://0.0.0.0:${port}/api/process`];
+    const summary = await run('sync-engine.mjs', {
+      readyTimeoutMs: 15_000,
+      env: {
+        PATH: process.env.PATH,
+        FIXTURE_LOG: logFile,
+        VERITONE_WEBHOOK_READY: declared[0],
+        VERITONE_WEBHOOK_PROCESS: declared[1],
+      },
+    });
+    expect(summary.status).toBe('complete');
+    expect(summary.engine).toMatchObject({
+      webhookSource: 'environment',
+      readyUrl: `http://127.0.0.1:${port}/healthz`,
+      processUrl: `http://127.0.0.1:${port}/api/process`,
+    });
+    const [entry] = readLog(logFile).filter((line) => line.event === 'process');
+    expect(entry!.webhooks).toEqual(declared);
+  });
+
+  it('lets --engine-port and the path options win over the environment', async () => {
+    const port = await findFreePortForTest();
+    const summary = await run('sync-engine.mjs', {
+      enginePort: port,
+      env: {
+        PATH: process.env.PATH,
+        FIXTURE_LOG: logFile,
+        VERITONE_WEBHOOK_READY: 'http://0.0.0.0:1/ready',
+        VERITONE_WEBHOOK_PROCESS: 'http://0.0.0.0:1/process',
+      },
+    });
+    expect(summary.status).toBe('complete');
+    expect(summary.engine).toMatchObject({
+      webhookSource: 'generated',
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+    });
+  });
+
+  it('rejects a webhook variable that is not an http URL before starting the engine', async () => {
+    await expect(
+      run('sync-engine.mjs', {
+        env: {
+          PATH: process.env.PATH,
+          VERITONE_WEBHOOK_READY: 'ftp://x/ready',
+          VERITONE_WEBHOOK_PROCESS: 'nope',
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_option' });
+  });
+});
+
+describe('runProcess fields from the environment and options', () => {
+  it('derives controllerToken from AIWARE_CONTROLLER, redacted in the summary', async () => {
+    const summary = await run('sync-engine.mjs', {
+      env: { PATH: process.env.PATH, FIXTURE_LOG: logFile, AIWARE_CONTROLLER: 'http://127.0.0.1:9/edge' },
+    });
+    const [entry] = readLog(logFile).filter((line) => line.event === 'process') as {
+      fields: Record<string, string>;
+    }[];
+    expect(entry!.fields.controllerToken).toMatch(/^emulated-edge-token-/);
+    expect(summary.fields.controllerToken).toBe('[redacted]');
+  });
+
+  it('offers redisETUrl backed by memory only on explicit opt-in', async () => {
+    const summary = await run('sync-engine.mjs', { redisEt: 'memory' });
+    expect(summary.redisEt).toMatchObject({ store: 'memory' });
+    expect(summary.fields.redisETUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('sends token and veritoneApiBaseUrl with an ordinary chunk whenever they are configured', async () => {
+    await run('sync-engine.mjs', { token: 'tok-1', veritoneApiBaseUrl: 'http://127.0.0.1:9/core' });
+    const [entry] = readLog(logFile).filter((line) => line.event === 'process') as {
+      fields: Record<string, string>;
+    }[];
+    expect(entry!.fields).toMatchObject({ token: 'tok-1', veritoneApiBaseUrl: 'http://127.0.0.1:9/core' });
   });
 });

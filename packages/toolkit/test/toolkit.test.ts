@@ -85,12 +85,13 @@ describe('result webhook', () => {
     ]);
   });
 
-  it('accepts a result with invalid VTN output but reports it and fails the chunk with invalid_data', async () => {
+  it('accepts a result with invalid VTN output, reports it and warns (the chunk still completes)', async () => {
     expect(
       (await postJson(fields.resultWebhook!, { output: { series: [{ startTimeMs: 'x' }] } })).status,
     ).toBe(204);
     const summary = await completeAndWait();
-    expect(summary).toMatchObject({ status: 'failed', failureReason: 'invalid_data' });
+    expect(summary).toMatchObject({ status: 'complete', invalidOutputs: 1 });
+    expect(summary.warnings.map((warning) => warning.code)).toEqual(['invalid_output', 'invalid_outputs']);
     expect(summary.outputs[0]).toMatchObject({ valid: false, source: 'result-webhook' });
   });
 

@@ -8,7 +8,6 @@ import {
   readyPollDelayMs,
   retryDelayMs,
 } from '../src/index.ts';
-import { encodeCommand, parseReply } from '../src/redis-et/resp-client.ts';
 import { makePng } from './helpers.ts';
 
 describe('retry policy', () => {
@@ -77,25 +76,5 @@ describe('redisET paths and TTLs', () => {
     expect(parseTtl(null)).toBe(86_400);
     expect(parseTtl('60')).toBe(60);
     for (const bad of ['0', '-1', '1.5', 'x', '']) expect(parseTtl(bad)).toBeUndefined();
-  });
-});
-
-describe('RESP encoding', () => {
-  it('encodes commands as arrays of bulk strings', () => {
-    expect(encodeCommand(['SET', 'k', Buffer.from('v1')]).toString()).toBe(
-      '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nv1\r\n',
-    );
-  });
-
-  it('parses every RESP2 reply type', () => {
-    expect(parseReply(Buffer.from('+OK\r\n'), 0).value).toBe('OK');
-    expect(parseReply(Buffer.from(':42\r\n'), 0).value).toBe(42);
-    expect(parseReply(Buffer.from('$-1\r\n'), 0).value).toBeNull();
-    expect((parseReply(Buffer.from('$3\r\nabc\r\n'), 0).value as Buffer).toString()).toBe('abc');
-    const array = parseReply(Buffer.from('*2\r\n:1\r\n$1\r\nx\r\n'), 0);
-    expect(array.next).toBe(15);
-    expect(array.value).toEqual([1, Buffer.from('x')]);
-    expect(parseReply(Buffer.from('-ERR bad\r\n'), 0).value).toMatchObject({ code: 'redis_error' });
-    expect(() => parseReply(Buffer.from('?\r\n'), 0)).toThrow(/unexpected RESP/);
   });
 });

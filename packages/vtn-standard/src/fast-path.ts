@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type * as z from 'zod';
-import { contractJsonSchema } from './json-schema.ts';
+import { contractJsonSchema } from './common/json-schema-build.ts';
 
 /**
  * The verdict hot path. zod is the source of truth, but building zod's issues for an invalid
@@ -8,7 +8,8 @@ import { contractJsonSchema } from './json-schema.ts';
  * Schema (generated from its zod schema) is compiled once with Ajv 8 and decides the verdict; zod
  * runs only when someone reads the issues. test/fuzz.test.ts keeps the two verdicts equal.
  */
-const ajv = new Ajv2020({ strict: false, allErrors: false });
+// `discriminator` lets v2's object-result `oneOf` pick its branch by `type` (src/v2/object-result.ts).
+const ajv = new Ajv2020({ strict: false, allErrors: false, discriminator: true });
 const compiled = new Map<string, ValidateFunction>();
 
 export function verdictFunction(name: string, schema: z.ZodType): ValidateFunction {

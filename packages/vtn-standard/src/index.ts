@@ -1,4 +1,5 @@
 export { validate, type ValidateOptions, type VtnValidationResult } from './validate.ts';
+export { resolveVtnVersion, VTN_VERSIONS, type VtnVersion } from './version.ts';
 export type { VtnIssue } from './issues.ts';
 export { KNOWN_DIFFERENCES, type KnownDifference } from './known-differences.ts';
 export {
@@ -86,3 +87,39 @@ export {
   DOCUMENT_JSON_SCHEMA_FILE,
   type GeneratedJsonSchema,
 } from './json-schema.ts';
+export {
+  CAPABILITY_CONTRACTS_V2,
+  type CapabilityContractV2,
+  OBJECT_RESULT_TYPES_V2,
+  type ObjectResultTypeV2,
+} from './v2/names.ts';
+export { WordV2Schema, type WordV2, WordsV2Schema } from './v2/words.ts';
+export {
+  CommentSchema,
+  LicensePlateSchema,
+  type LicensePlate,
+  MotorVehicleSchema,
+  type MotorVehicle,
+  VectorSchema,
+  OBJECT_CONTRACT_SCHEMAS_V2,
+  ObjectResultV2Schema,
+  type ObjectResultV2,
+} from './v2/object-result.ts';
+export { SeriesItemV2Schema, type SeriesItemV2 } from './v2/series.ts';
+export {
+  VtnV2DocumentSchema,
+  type VtnV2Document,
+  ValidationContractsV2Schema,
+  ProcessedStatsSchema,
+  EmbeddingSchema,
+} from './v2/document.ts';
+export { CAPABILITY_RULES_V2 } from './v2/capabilities.ts';
+export { KNOWN_DIFFERENCES_V2, type KnownDifferenceV2 } from './v2/known-differences.ts';
+export { JSON_SCHEMA_BASE_URI_V2, DOCUMENT_JSON_SCHEMA_FILE_V2 } from './v2/json-schema.ts';
+export {
+  upgradeToV2,
+  V2_SCHEMA_URL,
+  type UpgradeResult,
+  type UpgradeChange,
+  type UpgradeGap,
+} from './v2/upgrade.ts';

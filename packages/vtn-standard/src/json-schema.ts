@@ -1,35 +1,18 @@
-import * as z from 'zod';
 import { DECLARABLE_CONTRACTS, DOCS_ONLY_CONTRACTS, REFERENCE_CONTRACTS } from './common/contract-names.ts';
 import { DOCS_ONLY_CONTRACT_SCHEMAS } from './contracts/docs-only.ts';
 import { CONTRACT_SCHEMAS } from './contracts/index.ts';
+import {
+  contractJsonSchema,
+  type GeneratedJsonSchema,
+  JSON_SCHEMA_BASE_URI,
+} from './common/json-schema-build.ts';
+import { generateJsonSchemasV2 } from './v2/json-schema.ts';
 
-/** Base of every generated schema's `$id`; files refer to each other relative to it. */
-export const JSON_SCHEMA_BASE_URI = 'https://engine-kit.dev/schemas/vtn-standard/';
+export { contractJsonSchema, type GeneratedJsonSchema, JSON_SCHEMA_BASE_URI };
+import type { VtnVersion } from './version.ts';
 
 /** File name of the whole-document schema (master rules plus every declared contract). */
 export const DOCUMENT_JSON_SCHEMA_FILE = 'vtn-standard.schema.json';
-
-export interface GeneratedJsonSchema {
-  /** Contract name, or `vtn-standard` for the whole-document schema. */
-  name: string;
-  fileName: string;
-  schema: Record<string, unknown>;
-}
-
-/** The JSON Schema of one contract, from its zod schema plus the rules written in as metadata. */
-export function contractJsonSchema(name: string, schema: z.ZodType, title: string): GeneratedJsonSchema {
-  const fileName = `${name}.schema.json`;
-  const { $schema, ...body } = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    unrepresentable: 'throw',
-    reused: 'inline',
-  });
-  return {
-    name,
-    fileName,
-    schema: { $schema, $id: `${JSON_SCHEMA_BASE_URI}${fileName}`, title, ...body },
-  };
-}
 
 /**
  * The whole document: the master rules (aion) and, for each contract listed in
@@ -59,8 +42,9 @@ function documentJsonSchema(): GeneratedJsonSchema {
   };
 }
 
-/** Every generated JSON Schema (draft 2020-12): one per contract, then the whole document. */
-export function generateJsonSchemas(): GeneratedJsonSchema[] {
+/** Every generated JSON Schema (draft 2020-12) of a version: v1 by default, v2 under `v2/`. */
+export function generateJsonSchemas(version: VtnVersion = 'v1'): GeneratedJsonSchema[] {
+  if (version === 'v2') return generateJsonSchemasV2();
   return [
     ...REFERENCE_CONTRACTS.map((name) =>
       contractJsonSchema(name, CONTRACT_SCHEMAS[name], `VTN-standard contract "${name}"`),

@@ -12,54 +12,32 @@ import {
   StructuredDataDocumentSchema,
 } from './contracts/docs-only.ts';
 import { CONTRACT_SCHEMAS } from './contracts/index.ts';
-import { type ErrorObject, verdictFunction } from './fast-path.ts';
 import { toVtnIssues, type VtnIssue } from './issues.ts';
+import type { VtnV2Document } from './v2/document.ts';
+import { verdictsV2 } from './v2/validate.ts';
+import { checkWithSchema, VALID, type Verdict } from './verdict.ts';
+import { resolveVtnVersion, VTN_VERSIONS, type VtnVersion } from './version.ts';
 
 export interface ValidateOptions {
   /**
-   * Check the document against this one contract only (a reference contract, a docs-only name
-   * or a structured-data schema UUID). Without it, the document is checked against the master
-   * rules (`aion`) and every contract it lists in `validationContracts`.
+   * The VTN standard version to validate against. Without it, a document whose `$schema` names a
+   * v2 URL (`https://get.aiware.com/schemas/v2/...`, `.../v2.0/...`) is validated as v2 and any
+   * other as v1 (see resolveVtnVersion).
+   */
+  version?: VtnVersion;
+  /**
+   * Check the document against this one contract only. v1: a reference contract, a docs-only
+   * name or a structured-data schema UUID. v2: the master rules plus a capability contract, an
+   * object contract by object type (`face`, `licensePlate`, or `object:text` where the type is
+   * also a capability name) or a structured-data schema UUID. Without it, the document is checked
+   * against the master rules (`aion`) and every contract it lists in `validationContracts`.
    */
   contract?: string;
 }
 
-export type VtnValidationResult =
-  | { success: true; data: VtnDocument }
+export type VtnValidationResult<Document = VtnDocument> =
+  | { success: true; data: Document }
   | { success: false; issues: VtnIssue[] };
-
-/** A contract's verdict; the issues of a failure are computed only when asked for. */
-type Verdict = { valid: true } | { valid: false; issues: () => VtnIssue[] };
-
-const VALID: Verdict = { valid: true };
-
-const schemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
-  ...Object.entries(CONTRACT_SCHEMAS),
-  ...Object.entries(DOCS_ONLY_CONTRACT_SCHEMAS),
-]);
-
-/** Issues from Ajv's first error, used only if zod and the generated schema ever disagree. */
-function fromAjvErrors(errors: ErrorObject[] | null | undefined, contract: string): VtnIssue[] {
-  return (errors ?? []).map((error) => ({
-    path: error.instancePath,
-    message: error.message ?? `Fails JSON Schema keyword ${error.keyword}`,
-    code: error.keyword,
-    contract,
-  }));
-}
-
-function checkWithSchema(contract: string, schema: z.ZodType, document: unknown): Verdict {
-  const check = verdictFunction(contract, schema);
-  if (check(document)) return VALID;
-  const errors = check.errors;
-  return {
-    valid: false,
-    issues: () => {
-      const result = schema.safeParse(document);
-      return result.success ? fromAjvErrors(errors, contract) : toVtnIssues(result.error.issues, contract);
-    },
-  };
-}
 
 /** A structured-data schema UUID as a contract: the document declares it and carries data for it. */
 function checkStructuredDataSchema(schemaId: string, document: unknown): Verdict {
@@ -87,6 +65,11 @@ function checkStructuredDataSchema(schemaId: string, document: unknown): Verdict
   }
   return issues.length > 0 ? { valid: false, issues: () => issues } : VALID;
 }
+
+const schemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ...Object.entries(CONTRACT_SCHEMAS),
+  ...Object.entries(DOCS_ONLY_CONTRACT_SCHEMAS),
+]);
 
 const knownContracts = [...REFERENCE_CONTRACTS, ...DOCS_ONLY_CONTRACTS];
 
@@ -163,7 +146,30 @@ function failure(verdicts: Verdict[]): VtnValidationResult {
   return new LazyFailure(verdicts);
 }
 
+function unknownVersion(version: unknown): VtnValidationResult {
+  return {
+    success: false,
+    issues: [
+      {
+        path: '',
+        message: `Unknown VTN version ${JSON.stringify(version)}; use one of ${VTN_VERSIONS.join(', ')}`,
+        code: 'unknown_version',
+        contract: '',
+      },
+    ],
+  };
+}
+
 function checkDocument(document: unknown, options: ValidateOptions | undefined): VtnValidationResult {
+  const requested = options?.version;
+  if (requested !== undefined && !(VTN_VERSIONS as readonly unknown[]).includes(requested)) {
+    return unknownVersion(requested);
+  }
+  if (resolveVtnVersion(document, requested) === 'v2') {
+    const verdicts = verdictsV2(document, options?.contract);
+    if (verdicts.every((verdict) => verdict.valid)) return { success: true, data: document as VtnDocument };
+    return failure(verdicts);
+  }
   if (options?.contract !== undefined) {
     const verdict = checkContract(options.contract, document);
     return verdict.valid ? { success: true, data: document as VtnDocument } : failure([verdict]);
@@ -175,11 +181,21 @@ function checkDocument(document: unknown, options: ValidateOptions | undefined):
 }
 
 /**
- * Validates engine output against the VTN standard. Never throws: any value yields a verdict.
- * On success `data` is the validated document itself (not a copy). On failure `issues` are
- * computed when first read, so a caller that only needs the verdict does not pay for them.
+ * Validates engine output against the VTN standard (v1, or v2 when asked for or when the
+ * document's `$schema` names v2). Never throws: any value yields a verdict. On success `data` is
+ * the validated document itself (not a copy). On failure `issues` are computed when first read,
+ * so a caller that only needs the verdict does not pay for them. Pass `version: 'v2'` to get
+ * `data` typed as a v2 document; without `version` it is typed as v1 even when `$schema` chose v2.
  */
-export function validate(document: unknown, options?: ValidateOptions): VtnValidationResult {
+export function validate(
+  document: unknown,
+  options: ValidateOptions & { version: 'v2' },
+): VtnValidationResult<VtnV2Document>;
+export function validate(document: unknown, options?: ValidateOptions): VtnValidationResult;
+export function validate(
+  document: unknown,
+  options?: ValidateOptions,
+): VtnValidationResult<VtnDocument | VtnV2Document> {
   try {
     return checkDocument(document, options);
   } catch (error) {

@@ -16,6 +16,8 @@ export interface WrittenLibrary {
   libraryEngineModelId: string;
   entities: { entityId: string; name: string; identifierIds: string[] }[];
   library: LibraryEntity[];
+  /** Generated entities left out of the seed (`heldBack`), to add later and retrain with. */
+  heldBack: LibraryEntity[];
 }
 
 export interface WrittenTestFrame {
@@ -33,6 +35,39 @@ export interface LibrarySeedOptions {
   imagesPerEntity?: number;
   libraryId?: string;
   libraryEngineModelId?: string;
+  /** The last this many of `entities` are generated but left out of the seed (default 0). */
+  heldBack?: number;
+}
+
+/** The part of the core emulator's store that `addLogoEntity` writes to. */
+export interface LogoEntityStore {
+  addEntity(input: { id: string; libraryId: string; name: string; isPublished: boolean }): unknown;
+  addBlob(data: Buffer, contentType: string, filename: string): { id: string };
+  addIdentifier(input: {
+    id: string;
+    entityId: string;
+    identifierTypeId: string;
+    contentType: string;
+    blobId: string;
+  }): unknown;
+}
+
+/**
+ * Adds a generated entity, with its images as identifier media, to a running core emulator's
+ * store, as a user adding a logo to the library before a retrain would.
+ */
+export function addLogoEntity(store: LogoEntityStore, libraryId: string, entity: LibraryEntity): void {
+  store.addEntity({ id: entity.entityId, libraryId, name: entity.name, isPublished: true });
+  for (const image of entity.images) {
+    const blob = store.addBlob(Buffer.from(image.bytes), image.mime, `${image.entityIdentifierId}.png`);
+    store.addIdentifier({
+      id: image.entityIdentifierId,
+      entityId: entity.entityId,
+      identifierTypeId: 'image',
+      contentType: image.mime,
+      blobId: blob.id,
+    });
+  }
 }
 
 /**
@@ -43,11 +78,13 @@ export async function writeLogoLibrarySeed(
   dir: string,
   options: LibrarySeedOptions,
 ): Promise<WrittenLibrary> {
-  const library = generateLogoLibrary({
+  const generated = generateLogoLibrary({
     seed: options.seed,
     ...(options.entities ? { entities: options.entities } : {}),
     ...(options.imagesPerEntity ? { imagesPerEntity: options.imagesPerEntity } : {}),
   });
+  const library = generated.slice(0, generated.length - (options.heldBack ?? 0));
+  const heldBack = generated.slice(library.length);
   const libraryId = options.libraryId ?? `logo-library-${options.seed}`;
   const libraryEngineModelId = options.libraryEngineModelId ?? `logo-model-${options.seed}`;
   await mkdir(join(dir, 'images'), { recursive: true });
@@ -88,6 +125,7 @@ export async function writeLogoLibrarySeed(
       identifierIds: entity.images.map((image) => image.entityIdentifierId),
     })),
     library,
+    heldBack,
   };
 }
 

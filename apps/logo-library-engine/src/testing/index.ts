@@ -21,5 +21,5 @@ export type { RecognitionScore, RecognitionTrial } from './scoring.ts';
 export { decodeImage, encodeJpeg, encodePng } from '@engine-kit-apps/sample-support';
 export { fingerprintImage } from '../fingerprint.ts';
 export { buildModel, matchFingerprint } from '../model.ts';
-export { writeLogoLibrarySeed, writeLogoTestFrames } from './demo-files.ts';
-export type { LibrarySeedOptions, WrittenLibrary, WrittenTestFrame } from './demo-files.ts';
+export { addLogoEntity, writeLogoLibrarySeed, writeLogoTestFrames } from './demo-files.ts';
+export type { LibrarySeedOptions, LogoEntityStore, WrittenLibrary, WrittenTestFrame } from './demo-files.ts';

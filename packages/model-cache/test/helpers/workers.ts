@@ -10,7 +10,15 @@ const workerScript = join(here, '..', 'fixtures', 'worker.ts');
 export interface WorkerConfig {
   root: string;
   lockStaleMs: number;
-  key: { libraryId: string; libraryEngineModelId: string };
+  key: { libraryId: string; libraryEngineModelId: string; version?: string };
+  /** `versionGraceMs` of the worker's cache (default: the cache's). */
+  versionGraceMs?: number;
+  /** Varies the model bytes, so two versions have different content (default 0). */
+  fillSeed?: number;
+  /** `loop` mode: pause between two reads. */
+  loopDelayMs?: number;
+  /** `loop` mode: ignore `loops` and go on until a stdin line arrives (after "go"). */
+  loopUntilLine?: boolean;
   /** Each filler appends its pid here, so the test can count fills across processes. */
   fillLog: string;
   /** Bytes of `model.bin` the fill writes, in 8 steps. */
@@ -91,7 +99,7 @@ export class Worker {
   }
 
   /** Resolves with the first event of this kind (or a final `error` event). */
-  async waitFor(kind: WorkerEvent['event'], timeoutMs = 30_000): Promise<WorkerEvent> {
+  async waitFor(kind: WorkerEvent['event'], timeoutMs = 90_000): Promise<WorkerEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find((event) => event.event === kind || event.event === 'error');

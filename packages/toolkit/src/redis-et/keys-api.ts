@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REDIS_ET_DEFAULT_TTL_SECONDS } from '@engine-kit/contracts';
-import { readBody, sendText } from '../common/http.ts';
+import { RequestError } from '../common/errors.ts';
+import { readBody, sendError, sendText } from '../common/http.ts';
 import type { KeyValueStore } from './store.ts';
 
 /** The job and task ids a running task may touch; everything else answers 404. */
@@ -33,8 +34,13 @@ export function parseTtl(value: string | null): number | undefined {
   return ttl > 0 && Number.isSafeInteger(ttl) ? ttl : undefined;
 }
 
-function storeKey(path: KeysPath): string {
-  return `${path.scope === 'job' ? 'j' : 't'}${path.id}:${path.key}`;
+/**
+ * `j{id}:{key}` / `t{id}:{key}` with the id percent-encoded: an encoded id never contains `:`, so
+ * the first `:` always ends it and no (id, key) pair can reach another's entry (job `J` key
+ * `secret:token` and job `J:secret` key `token` are different entries). Plain ids are unchanged.
+ */
+export function storeKey(path: KeysPath): string {
+  return `${path.scope === 'job' ? 'j' : 't'}${encodeURIComponent(path.id)}:${path.key}`;
 }
 
 /** Serves the seed's redisET keys API with its status codes (200, 404, 400, 500). */
@@ -46,6 +52,14 @@ export async function handleKeysRequest(
   scopes: RedisEtScopes,
 ): Promise<void> {
   const path = parseKeysPath(url.pathname);
+  if (!path && /^\/keys\/[jt][^/]+\/./.test(url.pathname)) {
+    sendError(
+      request,
+      response,
+      new RequestError(400, 'bad_percent_encoding', 'the key path is not valid percent-encoding'),
+    );
+    return;
+  }
   if (!path || !scopes.allows(path.scope, path.id)) {
     sendText(
       response,
@@ -84,6 +98,6 @@ export async function handleKeysRequest(
     response.setHeader('allow', 'GET, POST');
     sendText(response, 405, 'only GET and POST are supported on /keys');
   } catch (error) {
-    sendText(response, 500, `key store error: ${(error as Error).message}`);
+    sendError(request, response, error, 'key store error');
   }
 }

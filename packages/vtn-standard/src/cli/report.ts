@@ -1,7 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { DOCS_ONLY_CONTRACTS, REFERENCE_CONTRACTS } from '../common/contract-names.ts';
+import { CONTRACT_NAMES_V2 } from '../v2/names.ts';
 import { validate } from '../validate.ts';
+import { resolveVtnVersion, type VtnVersion } from '../version.ts';
 import { CliInputError, readJsonDocument } from './io.ts';
 
 export interface ReportRow {
@@ -10,6 +12,8 @@ export interface ReportRow {
   contract: string;
   expected: 'valid' | 'invalid' | undefined;
   verdict: 'valid' | 'invalid' | 'unreadable';
+  /** The VTN version applied (`-` for an unreadable file). */
+  version: VtnVersion | '-';
   firstIssue: string | undefined;
 }
 
@@ -18,7 +22,11 @@ export interface Report {
   skippedSchemas: number;
 }
 
-const contractFolders: ReadonlySet<string> = new Set([...REFERENCE_CONTRACTS, ...DOCS_ONLY_CONTRACTS]);
+const contractFolders: Readonly<Record<VtnVersion, ReadonlySet<string>>> = {
+  v1: new Set([...REFERENCE_CONTRACTS, ...DOCS_ONLY_CONTRACTS]),
+  // Upstream's v2 layout is aion/examples and aion/invalid-examples.
+  v2: new Set(['aion', ...CONTRACT_NAMES_V2]),
+};
 const expectationFolders: Readonly<Record<string, 'valid' | 'invalid'>> = {
   examples: 'valid',
   'invalid-examples': 'invalid',
@@ -39,25 +47,35 @@ function jsonFilesUnder(dir: string): string[] {
 /**
  * The reference layout is `<contract>/examples/*.json` (must pass) and
  * `<contract>/invalid-examples/*.json` (must fail); a file directly in a folder named after a
- * contract is checked against it; anything else against its own validationContracts.
+ * contract is checked against it; anything else against its own validationContracts. Which
+ * folder names are contracts depends on the version applied to the file.
  */
-function classify(file: string): { contract: string | undefined; expected: 'valid' | 'invalid' | undefined } {
+function classify(
+  file: string,
+  version: VtnVersion,
+): { contract: string | undefined; expected: 'valid' | 'invalid' | undefined } {
   const parent = basename(dirname(file));
   const expected = expectationFolders[parent];
+  const folders = contractFolders[version];
   if (expected !== undefined) {
     const grandparent = basename(dirname(dirname(file)));
-    return { contract: contractFolders.has(grandparent) ? grandparent : undefined, expected };
+    return { contract: folders.has(grandparent) ? grandparent : undefined, expected };
   }
-  return { contract: contractFolders.has(parent) ? parent : undefined, expected: undefined };
+  return { contract: folders.has(parent) ? parent : undefined, expected: undefined };
 }
 
-/** A JSON Schema file (the reference keeps its schemas next to the examples) is not engine output. */
+/**
+ * A JSON Schema file (the reference keeps its schemas next to the examples) is not engine
+ * output: it has a `$schema` key. v2 documents have one too, naming the v2 document schema,
+ * which is how they are told apart.
+ */
 function isJsonSchema(document: unknown): boolean {
-  return typeof document === 'object' && document !== null && '$schema' in document;
+  if (typeof document !== 'object' || document === null || !('$schema' in document)) return false;
+  return resolveVtnVersion(document) !== 'v2';
 }
 
-function reportFile(root: string, file: string): ReportRow | 'schema' {
-  const { contract, expected } = classify(file);
+function reportFile(root: string, file: string, requested: VtnVersion | undefined): ReportRow | 'schema' {
+  const { contract: folderContract, expected } = classify(file, requested ?? 'v1');
   const name = relative(root, file) || basename(file);
   let document: unknown;
   try {
@@ -66,26 +84,33 @@ function reportFile(root: string, file: string): ReportRow | 'schema' {
     const message = error instanceof CliInputError ? error.message : String(error);
     return {
       file: name,
-      contract: contract ?? 'declared',
+      contract: folderContract ?? 'declared',
       expected,
       verdict: 'unreadable',
+      version: '-',
       firstIssue: message,
     };
   }
   if (isJsonSchema(document)) return 'schema';
-  const result = validate(document, contract === undefined ? undefined : { contract });
+  const version = resolveVtnVersion(document, requested);
+  const { contract } = classify(file, version);
+  const result = validate(document, contract === undefined ? { version } : { version, contract });
   const issue = result.success ? undefined : result.issues[0];
   return {
     file: name,
     contract: contract ?? 'declared',
     expected,
     verdict: result.success ? 'valid' : 'invalid',
+    version,
     firstIssue: issue && `[${issue.contract}] ${issue.path || '/'}: ${issue.message} (${issue.code})`,
   };
 }
 
-/** Validates every *.json under the folders; throws CliInputError when a folder cannot be read. */
-export function buildReport(dirs: readonly string[]): Report {
+/**
+ * Validates every *.json under the folders, each as `version` or, without it, as its `$schema`
+ * says (resolveVtnVersion); throws CliInputError when a folder cannot be read.
+ */
+export function buildReport(dirs: readonly string[], version?: VtnVersion): Report {
   const report: Report = { rows: [], skippedSchemas: 0 };
   for (const dir of dirs) {
     let files: string[];
@@ -99,7 +124,7 @@ export function buildReport(dirs: readonly string[]): Report {
     }
     const root = statSync(dir).isDirectory() ? dir : dirname(dir);
     for (const file of files) {
-      const row = reportFile(root, file);
+      const row = reportFile(root, file, version);
       if (row === 'schema') report.skippedSchemas++;
       else report.rows.push(row);
     }
@@ -111,12 +136,13 @@ const matches = (row: ReportRow) => row.expected === undefined || row.expected =
 
 /** A fixed-width table, one row per file, then a totals line. */
 export function formatReport(report: Report): string {
-  const header = ['file', 'contract', 'expected', 'verdict', ''];
+  const header = ['file', 'contract', 'expected', 'verdict', 'version', ''];
   const cells = report.rows.map((row) => [
     row.file,
     row.contract,
     row.expected ?? '-',
     row.verdict,
+    row.version,
     matches(row)
       ? row.verdict === 'valid'
         ? ''

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { BoundingPolySchema } from './geometry.ts';
 import { ConfidenceSchema } from './primitives.ts';
-import { UUID_PATTERN } from './patterns.ts';
+import { NO_TRAILING_NEWLINE, UUID_PATTERN } from './patterns.ts';
 
 /**
  * Positive and/or negative sentiment. At least one value is required, and a confidence is only
@@ -100,7 +100,7 @@ export const TranscriptionSchema = z.looseObject({
 
 /** Structured data objects keyed by the UUID of their structured-data schema. */
 export const StructuredDataSchema = z
-  .record(z.string().regex(UUID_PATTERN), z.unknown())
+  .record(z.string().regex(UUID_PATTERN).meta(NO_TRAILING_NEWLINE), z.unknown())
   .meta({ id: 'StructuredData' });
 export type StructuredData = z.infer<typeof StructuredDataSchema>;
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { EmotionsSchema, GpsCoordinatesSchema, SentimentSchema } from './annotations.ts';
 import { DECLARABLE_CONTRACTS, isDeclarableContract } from './contract-names.ts';
-import { UUID_PATTERN } from './patterns.ts';
+import { NO_TRAILING_NEWLINE, UUID_PATTERN } from './patterns.ts';
 import {
   CollateIndexSchema,
   DateTimeSchema,
@@ -18,7 +18,9 @@ export const ValidationContractNameSchema = z
     params: { code: 'unknown_contract' },
     error: (issue) => `Unknown validation contract ${JSON.stringify(issue.input)}`,
   })
-  .meta({ anyOf: [{ enum: [...DECLARABLE_CONTRACTS] }, { pattern: UUID_PATTERN.source }] });
+  .meta({
+    anyOf: [{ enum: [...DECLARABLE_CONTRACTS] }, { pattern: UUID_PATTERN.source, ...NO_TRAILING_NEWLINE }],
+  });
 
 /** Every entry is checked, not only the first (KNOWN_DIFFERENCES `validation-contracts-every-entry`). */
 export const ValidationContractsSchema = z.array(ValidationContractNameSchema).min(1);

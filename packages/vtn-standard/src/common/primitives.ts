@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DATE_TIME_PATTERN } from './patterns.ts';
+import { DATE_TIME_PATTERN, NO_TRAILING_NEWLINE } from './patterns.ts';
 
 /** Confidence from 0.0 (not confident) to 1.0 (maximum confidence). */
 export const ConfidenceSchema = z.number().min(0).max(1).meta({ id: 'Confidence' });
@@ -12,7 +12,7 @@ export const GuidSchema = z.string().meta({ id: 'Guid' });
 export const DateTimeSchema = z
   .string()
   .regex(DATE_TIME_PATTERN, 'Must be an ISO 8601 date-time')
-  .meta({ id: 'DateTime' });
+  .meta({ id: 'DateTime', ...NO_TRAILING_NEWLINE });
 
 /** BCP-47 language tag. The reference only requires a string. */
 export const LanguageSchema = z.string().meta({ id: 'Language' });

@@ -1,9 +1,14 @@
 import * as z from 'zod';
 import type { DocsOnlyContract } from '../common/contract-names.ts';
-import { GpsCoordinatesSchema } from '../common/annotations.ts';
 import { ObjectResultSchema } from '../common/object-result.ts';
-import { declaresContract, preambleShape } from '../common/preamble.ts';
-import { SeriesItemSchema, seriesItemShape } from '../common/series.ts';
+import {
+  declaresContract,
+  fileDataShape,
+  preambleShape,
+  requireOneOf,
+  requireOneOfJsonSchema,
+} from '../common/preamble.ts';
+import { SeriesItemSchema } from '../common/series.ts';
 import { objectDetectionContract } from './object.ts';
 
 /*
@@ -21,33 +26,106 @@ export const LicensePlateContractSchema = objectDetectionContract('license-plate
 /** Audio fingerprinting: object-contract output whose objects have type "fingerprint". */
 export const AudioFingerprintContractSchema = objectDetectionContract('audio-fingerprint', 'fingerprint');
 
-/** Speaker detection (a speakerId per slice) or speaker recognition (an object of type "speaker"). */
-export const SpeakerContractSchema = z.looseObject({
-  ...preambleShape,
-  validationContracts: declaresContract('speaker'),
-  series: z.array(
-    SeriesItemSchema.superRefine((item, ctx) => {
-      if (item.speakerId !== undefined || item.object?.type === 'speaker') return;
-      ctx.addIssue({
-        code: 'custom',
-        params: { code: 'missing_speaker' },
-        message: 'A speaker series item needs speakerId or an object of type "speaker"',
-      });
-    }).meta({
-      anyOf: [
-        { required: ['speakerId'] },
-        { required: ['object'], properties: { object: { properties: { type: { const: 'speaker' } } } } },
-      ],
-    }),
-  ),
-});
+const SPEAKER_OBJECT_TYPES = ['speaker', 'speaker-verification'] as const;
+const isSpeakerObjectType = (type: unknown) => type === 'speaker' || type === 'speaker-verification';
 
-/** Geolocation: a series whose every item carries at least one GPS coordinate. */
-export const GeolocationContractSchema = z.looseObject({
-  ...preambleShape,
-  validationContracts: declaresContract('geolocation'),
-  series: z.array(z.strictObject({ ...seriesItemShape, gps: GpsCoordinatesSchema.min(1) })),
-});
+/**
+ * Speaker detection (a speakerId per slice), speaker recognition (an object of type "speaker")
+ * or speaker verification (objects of type "speaker-verification", with or without a time
+ * series): `object` and/or `series`, where every series item names its speaker and every
+ * object is a speaker object.
+ */
+export const SpeakerContractSchema = z
+  .looseObject({
+    ...preambleShape,
+    validationContracts: declaresContract('speaker'),
+    object: z
+      .array(
+        ObjectResultSchema.refine((object) => isSpeakerObjectType(object.type), {
+          params: { code: 'missing_speaker' },
+          message: 'A speaker object has type "speaker" or "speaker-verification"',
+        }).meta({ properties: { type: { enum: [...SPEAKER_OBJECT_TYPES] } } }),
+      )
+      .optional(),
+    series: z
+      .array(
+        SeriesItemSchema.superRefine((item, ctx) => {
+          if (item.speakerId !== undefined || isSpeakerObjectType(item.object?.type)) return;
+          ctx.addIssue({
+            code: 'custom',
+            params: { code: 'missing_speaker' },
+            message:
+              'A speaker series item needs speakerId or an object of type "speaker" or "speaker-verification"',
+          });
+        }).meta({
+          anyOf: [
+            { required: ['speakerId'] },
+            {
+              required: ['object'],
+              properties: { object: { properties: { type: { enum: [...SPEAKER_OBJECT_TYPES] } } } },
+            },
+          ],
+        }),
+      )
+      .optional(),
+  })
+  .superRefine(requireOneOf(['object', 'series']))
+  .meta(requireOneOfJsonSchema(['object', 'series']));
+
+type WithGps = { gps?: unknown[] | undefined };
+
+/** True when the document, an object, a series item or a series object carries a GPS coordinate. */
+function carriesGps(
+  document: WithGps & {
+    object?: WithGps[] | undefined;
+    series?: (WithGps & { object?: WithGps | undefined })[] | undefined;
+  },
+): boolean {
+  const hasGps = (value: WithGps | undefined) => (value?.gps?.length ?? 0) > 0;
+  return (
+    hasGps(document) ||
+    (document.object ?? []).some(hasGps) ||
+    (document.series ?? []).some((item) => hasGps(item) || hasGps(item.object))
+  );
+}
+
+/** JSON Schema for carriesGps: a non-empty `gps` on the document, an object, a series item or its object. */
+function gpsCarriers() {
+  const withGps = { type: 'object', required: ['gps'], properties: { gps: { minItems: 1 } } };
+  return [
+    withGps,
+    { required: ['object'], properties: { object: { contains: withGps } } },
+    { required: ['series'], properties: { series: { contains: withGps } } },
+    {
+      required: ['series'],
+      properties: {
+        series: { contains: { type: 'object', required: ['object'], properties: { object: withGps } } },
+      },
+    },
+  ];
+}
+
+/**
+ * Geolocation: at least one GPS coordinate, on the document, on an object result (where the
+ * docs' geolocation example puts it), on a series item or on a series item's object.
+ */
+export const GeolocationContractSchema = z
+  .looseObject({
+    ...preambleShape,
+    ...fileDataShape,
+    validationContracts: declaresContract('geolocation'),
+    object: z.array(ObjectResultSchema).optional(),
+    series: z.array(SeriesItemSchema).optional(),
+  })
+  .superRefine((document, ctx) => {
+    if (carriesGps(document)) return;
+    ctx.addIssue({
+      code: 'custom',
+      params: { code: 'missing_gps' },
+      message: 'A geolocation document needs a non-empty gps on the document, an object or a series item',
+    });
+  })
+  .meta({ anyOf: gpsCarriers() });
 
 type WithStructuredData = { structuredData?: Record<string, unknown> | undefined };
 

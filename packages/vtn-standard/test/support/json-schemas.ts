@@ -5,10 +5,11 @@ import { createSchemaAjv } from '../../../../tooling/testing/json-schema.ts';
 
 export const JSON_SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'json-schema');
 
-/** The committed JSON Schema files, by file name. */
+/** The committed v1 JSON Schema files (the top of json-schema/; v2 is in its v2/ folder), by file name. */
 export function committedJsonSchemas(): Map<string, Record<string, unknown>> {
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const file of readdirSync(JSON_SCHEMA_DIR).sort()) {
+  const files = readdirSync(JSON_SCHEMA_DIR, { withFileTypes: true }).filter((entry) => entry.isFile());
+  for (const file of files.map((entry) => entry.name).sort()) {
     schemas.set(file, JSON.parse(readFileSync(join(JSON_SCHEMA_DIR, file), 'utf8')));
   }
   return schemas;
