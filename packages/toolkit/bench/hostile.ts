@@ -29,6 +29,7 @@ import {
 
 const REQUESTS = 1_000;
 const CONCURRENCY = 8;
+const WARMUP_REQUESTS = 1_000;
 const MB = 1_000_000;
 const quick = process.argv.includes('--quick');
 
@@ -297,7 +298,16 @@ async function hammer(label: string, all: [string, Attack][], workDir: string) {
   const skip = process.env.BENCH_SKIP;
   const list = skip ? all.filter(([name]) => !name.includes(skip)) : all;
   // A warm-up round first (JIT, heap, sockets), so "before" is the steady state and not a cold start.
-  for (let round = 0; round < 100; round++) await list[round % list.length]![1](-1 - round);
+  // It runs at the measured concurrency: a sequential warm-up leaves the allocator sized for one
+  // request at a time, and the first concurrent round then shows that growth as if it were a leak.
+  let warmed = 0;
+  const warmUp = async () => {
+    while (warmed < WARMUP_REQUESTS) {
+      const round = warmed++;
+      await list[round % list.length]![1](-1 - round);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, warmUp));
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const before = sample(workDir);
@@ -325,9 +335,14 @@ async function hammer(label: string, all: [string, Attack][], workDir: string) {
   console.log(`  before: ${JSON.stringify(before)}`);
   console.log(`  after:  ${JSON.stringify(after)}`);
   const flat = (a: number, b: number) => b <= a * 1.1 + 1;
+  const rssFlat = flat(before.rssMb, after.rssMb);
+  const fdsFlat = flat(before.fds, after.fds);
+  const tempLeft = after.tempFiles - before.tempFiles;
   console.log(
-    `  rss ${flat(before.rssMb, after.rssMb) ? 'flat' : 'GREW'}, fds ${flat(before.fds, after.fds) ? 'flat' : 'GREW'}, temp files left ${after.tempFiles - before.tempFiles}`,
+    `  rss ${rssFlat ? 'flat' : 'GREW'}, fds ${fdsFlat ? 'flat' : 'GREW'}, temp files left ${tempLeft}`,
   );
+  // The target is part of the bench: a round that is not flat within 10%, or leaves files, fails it.
+  if (!rssFlat || !fdsFlat || tempLeft > 0) process.exitCode = 1;
 }
 
 /** Samples the process RSS while `work` runs and returns the peak, in MB. */
