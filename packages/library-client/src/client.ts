@@ -145,13 +145,15 @@ export function createLibraryClient(options: LibraryClientOptions): LibraryClien
     return data.library;
   }
 
-  async function getLibraryEngineModel(
+  /** `libraryEngineModel(id)` with the fields of `operation`; a missing model is `LibraryNotFoundError`. */
+  async function queryLibraryEngineModel<T>(
+    operation: 'GetLibraryEngineModel' | 'GetLibraryEngineModelVersion',
     id: string,
-    callOptions: DownloadOptions = {},
-  ): Promise<LibraryEngineModel> {
-    const data = await transport.graphql<{ libraryEngineModel: LibraryEngineModel | null }>({
-      operation: 'GetLibraryEngineModel',
-      query: operations.GetLibraryEngineModel,
+    callOptions: DownloadOptions,
+  ): Promise<T> {
+    const data = await transport.graphql<{ libraryEngineModel: T | null }>({
+      operation,
+      query: operations[operation],
       variables: { id },
       retry: 'idempotent',
       signal: callOptions.signal,
@@ -159,34 +161,25 @@ export function createLibraryClient(options: LibraryClientOptions): LibraryClien
     if (!data.libraryEngineModel) {
       throw new LibraryNotFoundError(
         `Library engine model ${id} was not found; check libraryEngineModelId.`,
-        {
-          operation: 'GetLibraryEngineModel',
-        },
+        { operation },
       );
     }
     return data.libraryEngineModel;
   }
 
-  async function getLibraryEngineModelVersion(
+  function getLibraryEngineModel(id: string, callOptions: DownloadOptions = {}): Promise<LibraryEngineModel> {
+    return queryLibraryEngineModel<LibraryEngineModel>('GetLibraryEngineModel', id, callOptions);
+  }
+
+  function getLibraryEngineModelVersion(
     id: string,
     callOptions: DownloadOptions = {},
   ): Promise<LibraryEngineModelVersion> {
-    const data = await transport.graphql<{ libraryEngineModel: LibraryEngineModelVersion | null }>({
-      operation: 'GetLibraryEngineModelVersion',
-      query: operations.GetLibraryEngineModelVersion,
-      variables: { id },
-      retry: 'idempotent',
-      signal: callOptions.signal,
-    });
-    if (!data.libraryEngineModel) {
-      throw new LibraryNotFoundError(
-        `Library engine model ${id} was not found; check libraryEngineModelId.`,
-        {
-          operation: 'GetLibraryEngineModelVersion',
-        },
-      );
-    }
-    return data.libraryEngineModel;
+    return queryLibraryEngineModel<LibraryEngineModelVersion>(
+      'GetLibraryEngineModelVersion',
+      id,
+      callOptions,
+    );
   }
 
   async function updateLibraryEngineModel(
