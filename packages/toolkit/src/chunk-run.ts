@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ToolkitError } from './common/errors.ts';
 import { checkId } from './common/ids.ts';
 import type { EngineExit } from './engine-process.ts';
 import { buildNotificationUrl, notificationHeaders, type TaskFailureReason } from '@engine-kit/contracts';
@@ -12,6 +13,7 @@ import {
   validateVtnOutput,
   type WireIssue,
 } from './protocol.ts';
+import type { ProcessAnswer } from './process-post.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry.ts';
 import type {
   ChunkStatus,
@@ -27,11 +29,21 @@ import type {
 
 /** One unit of work for the engine: a chunk, or a library-train / library-run task. */
 export interface ChunkTask {
-  /** The chunk file; omitted for tasks without media (library-train). */
-  chunk?: { path: string; mimeType?: string };
+  /**
+   * The chunk file; omitted for tasks without media (library-train). `width`/`height`, when the
+   * caller knows them (the media runner's frames and clips), are sent as they are; otherwise they are
+   * read from an image's header or, for a video, with ffprobe.
+   */
+  chunk?: { path: string; mimeType?: string; width?: number; height?: number };
   payload?: Record<string, unknown>;
   internalJobId?: string;
   internalTaskId?: string;
+  /**
+   * The folder under the work dir's `tasks/` that is this chunk's `taskTmpDir`; default the
+   * `internalTaskId`. Chunks naming the same folder share it, as the chunks of one task share their
+   * task folder on the platform (the media runner does this, so a file's chunks cost one mkdir).
+   */
+  taskFolder?: string;
   jobId?: string;
   taskId?: string;
   chunkId?: string;
@@ -87,6 +99,9 @@ export interface RunChunkOptions {
   signal?: AbortSignal;
 }
 
+/** One `/process` POST of the chunk (a new body each attempt); rejects when no answer came. */
+export type SendProcess = (signal: AbortSignal) => Promise<ProcessAnswer>;
+
 export type ResolvedTask = Required<Pick<ChunkTask, 'internalJobId' | 'internalTaskId'>> & ChunkTask;
 
 /** Generates missing ids and refuses unsafe ones (`invalid_id`): they name folders and URLs. */
@@ -95,6 +110,7 @@ export function resolveTaskIds(task: ChunkTask): ResolvedTask {
     ...task,
     internalJobId: checkId('internalJobId', task.internalJobId ?? `job-${randomUUID()}`),
     internalTaskId: checkId('internalTaskId', task.internalTaskId ?? `task-${randomUUID()}`),
+    ...(task.taskFolder === undefined ? {} : { taskFolder: checkId('taskFolder', task.taskFolder) }),
   };
 }
 
@@ -416,8 +432,7 @@ function describeIssues(issues: readonly WireIssue[]): string {
  */
 export async function driveChunk(
   run: ChunkRun,
-  processUrl: string,
-  buildForm: () => Promise<FormData>,
+  sendProcess: SendProcess,
   options: RunChunkOptions,
 ): Promise<Completion & { responseKind: ProcessResponseKind }> {
   const task = run.task;
@@ -434,7 +449,7 @@ export async function driveChunk(
   if (options.signal) stops.push(abortCompletion(options.signal));
   const stopped = Promise.race(stops);
   try {
-    const answer = await Promise.race([callProcess(run, processUrl, buildForm, lifetime.signal), stopped]);
+    const answer = await Promise.race([callProcess(run, sendProcess, lifetime.signal), stopped]);
     if (!('kind' in answer)) return { ...answer, responseKind: lastKind(run) };
     const outcome = answer;
     if ('warning' in outcome && outcome.warning)
@@ -477,9 +492,13 @@ export async function driveChunk(
         };
     }
   } finally {
-    lifetime.abort();
+    // Ends the chunk's timers, listeners and any call still open. A fixed reason: `abort()` without
+    // one builds a DOMException with a stack trace per chunk, a measurable part of a fast chunk.
+    lifetime.abort(CHUNK_SETTLED);
   }
 }
+
+const CHUNK_SETTLED = Object.freeze({ reason: 'the chunk has settled' });
 
 function lastKind(run: ChunkRun): ProcessResponseKind {
   return run.processCalls.at(-1)?.kind ?? 'no-response';
@@ -490,15 +509,14 @@ type NoResponse = { kind: 'no-response'; httpStatus: 0; message: string };
 
 async function callProcess(
   run: ChunkRun,
-  processUrl: string,
-  buildForm: () => Promise<FormData>,
+  sendProcess: SendProcess,
   signal: AbortSignal,
 ): Promise<CallAnswer> {
   const policy = run.task.retry ?? DEFAULT_RETRY_POLICY;
   let answer: CallAnswer = { kind: 'no-response', httpStatus: 0, message: 'not called' };
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const started = Date.now();
-    answer = await postProcess(processUrl, await buildForm(), signal);
+    answer = await callOnce(sendProcess, signal);
     const call: ProcessCall = {
       attempt,
       kind: answer.kind,
@@ -516,25 +534,20 @@ async function callProcess(
   return answer;
 }
 
-async function postProcess(url: string, form: FormData, signal: AbortSignal): Promise<CallAnswer> {
+async function callOnce(sendProcess: SendProcess, signal: AbortSignal): Promise<CallAnswer> {
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body: form,
-      headers: { 'user-agent': toolkitUserAgent() },
-      signal,
-    });
-    const body = await response.text();
+    const answer = await sendProcess(signal);
     return {
-      ...classifyProcessResponse(response.status, response.headers.get('content-type'), body),
-      httpStatus: response.status,
+      ...classifyProcessResponse(answer.status, answer.contentType, answer.body),
+      httpStatus: answer.status,
     };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    // A socket error's code (ECONNREFUSED, ECONNRESET), or the toolkit's own with its reason.
+    const { code, message } = error as { code?: string; message?: string };
     return {
       kind: 'no-response',
       httpStatus: 0,
-      message: cause?.code ?? cause?.message ?? (error as Error).message,
+      message: error instanceof ToolkitError ? `${code}: ${message}` : (code ?? message ?? String(error)),
     };
   }
 }

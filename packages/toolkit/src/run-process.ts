@@ -6,6 +6,7 @@ import { ToolkitError } from './common/errors.ts';
 import { findFreePort } from './common/ports.ts';
 import { type EngineProcess, startEngineProcess } from './engine-process.ts';
 import { waitForReady } from './ready.ts';
+import { warmUpOutputValidation } from './protocol.ts';
 import { type KeyValueStore, redisSettingsFromEnv } from './redis-et/store.ts';
 import type { ToolkitSummary } from './summary.ts';
 import { startToolkit, type Toolkit } from './toolkit.ts';
@@ -78,6 +79,8 @@ export async function startEngineSession(options: EngineLaunchOptions): Promise<
       ...(options.onEngineOutput ? { onOutput: options.onEngineOutput } : {}),
     });
     const started = Date.now();
+    // While the engine boots, compile the output validators, so the first chunk does not pay for it.
+    warmUpOutputValidation();
     await waitForReady(readyUrl, {
       timeoutMs: options.readyTimeoutMs ?? 60_000,
       engineExited: engine.exited,

@@ -4,6 +4,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineSession, startConsole, startEngineSession, type TestConsole } from '../src/index.ts';
 import { fixture, packageDir, tempDir, writePng } from './helpers.ts';
+import { makeTestVideo } from './media-support.ts';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -166,4 +167,61 @@ describe('test console in Chromium', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/width/);
   });
+});
+
+describe('test console media mode in Chromium', () => {
+  it('cuts an uploaded video, shows its chunk timeline and heartbeats, and draws a chunk’s polygons over its frame', async () => {
+    const video = await makeTestVideo(join(workspace.dir, 'media.mp4'), {
+      seconds: 3,
+      width: 96,
+      height: 54,
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      await page.goto(`${testConsole.url}/`);
+      await expect.poll(() => page.textContent('#ready')).toBe('engine: ready');
+      await page.setInputFiles('#media', video);
+      await page.fill('#fps', '2');
+      await page.fill('#concurrency', '2');
+      // The console engine's stream behaviour: each chunk is acknowledged, then heartbeats and 3 results.
+      await page.fill('#mediaPayload', '{"behavior":"stream"}');
+      await page.click('#send-media');
+
+      await expect
+        .poll(() => page.textContent('#media-status'), { timeout: 60_000 })
+        .toMatch(/^complete: 6 chunks, 0 failed, 18 series items/);
+      const blocks = page.locator('#timeline .chunk');
+      expect(await blocks.count()).toBe(6);
+      expect(await page.locator('#timeline .chunk[data-state="complete"].found').count()).toBe(6);
+      // Placed by media time: chunk 3 covers 1500-2000 ms of the 3 s video.
+      const chunk3 = page.locator('#timeline .chunk[data-index="3"]');
+      expect(await chunk3.getAttribute('title')).toBe('chunk 3: 1500–2000 ms');
+      const timeline = (await page.locator('#timeline').boundingBox())!;
+      const placed = (await chunk3.boundingBox())!;
+      expect((placed.x - timeline.x) / timeline.width).toBeCloseTo(0.5, 1);
+      expect(await page.textContent('#heartbeats')).toMatch(
+        /chunk 3, \d+ ms: \{"status":"running","infoMsg":"step 1"\}/,
+      );
+
+      await chunk3.click();
+      await expect.poll(() => page.getAttribute('#preview', 'src')).toBe('/api/media-frame?index=3');
+      // The frame itself is shown (its decoded size is the video's), with the chunk's 3 polygons.
+      await expect
+        .poll(() =>
+          page.evaluate(() => (document.getElementById('preview') as HTMLImageElement).naturalWidth),
+        )
+        .toBe(96);
+      const polygons = page.locator('#overlay polygon');
+      expect(await polygons.count()).toBe(3);
+      // The label is the width x height the engine was sent for this frame chunk.
+      expect(await page.locator('#overlay polygon title').first().textContent()).toBe('96x54');
+      expect(await page.textContent('#results')).toContain('"startTimeMs": 1500');
+
+      const artifacts = join(packageDir, 'test-artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'console-media.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });

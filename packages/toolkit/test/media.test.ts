@@ -324,6 +324,12 @@ describe('process --media (built CLI, real ffmpeg)', () => {
     const log = readLog(join(workspace.dir, 'engine.log')).filter((line) => line.event === 'process');
     expect(Math.max(...log.map((line) => line.inFlight as number))).toBe(3);
     expect(new Set(log.map((line) => line.concurrentTasks))).toEqual(new Set(['3']));
+    // The chunks of one file are one task's: they share one existing taskTmpDir (one mkdir per file).
+    expect(new Set(log.map((line) => line.taskTmpDir)).size).toBe(1);
+    expect(log.every((line) => line.taskTmpDirExists === true)).toBe(true);
+    expect(
+      new Set(summary.chunks.map((chunk: { internalTaskId: string }) => chunk.internalTaskId)).size,
+    ).toBe(8);
     // --progress without a TTY: plain lines (plan, ready, the failure, the bar).
     expect(result.stderr).toMatch(/plan: frames every 500 ms as png, about 8 chunks, concurrency 3/);
     expect(result.stderr).toMatch(/chunk 2 \[1000-1500 ms\] failed: internal_error/);

@@ -11,7 +11,11 @@ export type ToolkitErrorCode =
   | 'redis_error'
   | 'redis_protocol_error'
   | 'aborted'
+  | ProcessCallErrorCode
   | RequestErrorCode;
+
+/** Why a `/process` call got no usable answer (the call is then retried like a lost connection). */
+export type ProcessCallErrorCode = 'response_too_large' | 'response_aborted' | 'chunk_changed';
 
 /** Why a request to one of the toolkit's servers was refused (each maps to a 4xx status). */
 export type RequestErrorCode =

@@ -7,7 +7,7 @@ import { ToolkitError } from './errors.ts';
  */
 export const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
-export function checkId(field: 'internalJobId' | 'internalTaskId', value: string): string {
+export function checkId(field: 'internalJobId' | 'internalTaskId' | 'taskFolder', value: string): string {
   if (ID_PATTERN.test(value)) return value;
   const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
   throw new ToolkitError(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -210,11 +209,18 @@ export async function receiveMultipartToDisk(
       }
       const path = join(dir, `upload-${randomUUID()}`);
       written.push(path);
+      // Opened before anything is piped: a write stream opens its file asynchronously, so a form
+      // failing at once could otherwise see the file created after its clean-up removed it. The part
+      // stays paused meanwhile (no 'data' listener yet), so none of it is lost; if the form fails
+      // meanwhile, the part is destroyed with the form's error, which `pipeline` then reports (the
+      // listener only keeps it from being an uncaught 'error' event until then).
+      stream.on('error', () => {});
+      const handle = await open(path, 'wx');
       let bytes = 0;
       stream.on('data', (data: Buffer) => {
         bytes += data.length;
       });
-      await pipeline(stream, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(stream, handle.createWriteStream());
       if ((stream as Readable & { truncated?: boolean }).truncated)
         throw new RequestError(
           413,

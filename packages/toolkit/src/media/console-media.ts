@@ -56,9 +56,11 @@ export function createMediaConsole(options: MediaConsoleOptions) {
       await mkdir(framesDir, { recursive: true });
       kept = [];
       const plan = planFromFields(form.fields);
-      if ('error' in plan) {
+      const payload = payloadFromField(form.fields.payload);
+      if ('error' in plan || 'error' in payload) {
         await rm(file.path, { force: true });
-        return sendJson(response, 400, { error: plan.error, code: 'invalid_field' });
+        const error = 'error' in plan ? plan.error : (payload as { error: string }).error;
+        return sendJson(response, 400, { error, code: 'invalid_field' });
       }
       try {
         const concurrency = Number(form.fields.concurrency || 1);
@@ -70,6 +72,7 @@ export function createMediaConsole(options: MediaConsoleOptions) {
           concurrency:
             Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64 ? concurrency : 1,
           mergeConsecutive: form.fields.mergeConsecutive === 'on',
+          ...('payload' in payload ? { task: { payload: payload.payload } } : {}),
           onMediaEvent: (event: MediaEvent) => options.broadcast({ type: 'media', event }),
           onChunkFile: keepFrame,
         });
@@ -101,6 +104,21 @@ export function createMediaConsole(options: MediaConsoleOptions) {
       return true;
     },
   };
+}
+
+/** The `payload` every chunk of the run gets: a JSON object, or none when the field is empty. */
+function payloadFromField(
+  text: string | undefined,
+): { payload: Record<string, unknown> } | { error: string } | Record<string, never> {
+  if (!text?.trim()) return {};
+  try {
+    const payload: unknown = JSON.parse(text);
+    if (typeof payload === 'object' && payload !== null && !Array.isArray(payload))
+      return { payload: payload as Record<string, unknown> };
+  } catch {
+    // Reported below, as for any value that is not an object.
+  }
+  return { error: 'payload must be a JSON object' };
 }
 
 function planFromFields(fields: Record<string, string>): { flags: PlanFlags } | { error: string } {

@@ -9,6 +9,7 @@ import { firstLines } from './ffmpeg.ts';
 import { ImageStreamSplitter } from './image-stream.ts';
 import type { ChunkingPlan, FrameFormat, SegmentFormat } from './plan.ts';
 import type { MediaInfo } from './probe.ts';
+import { readImageSize } from '../image-size.ts';
 
 /** One chunk cut from the media, on disk, ready to be sent to `/process`. */
 export interface MediaChunk {
@@ -86,13 +87,30 @@ export async function* extractFrames(
   ];
   const child = startFfmpeg(options.tools, args);
   const splitter = new ImageStreamSplitter(format);
-  const queue: Buffer[] = [];
+  const extension = format === 'png' ? 'png' : 'jpg';
+  // Each frame's file is written as soon as the frame is cut, so up to `readAhead` files are
+  // created at once (creating a file is the slow part on a journalled disk); frames are still
+  // yielded in order, each once its file is complete.
+  const queue: { image: Buffer; path: string; written: Promise<void> }[] = [];
+  const writes = new Set<Promise<void>>();
+  let cut = 0;
+  const enqueue = (image: Buffer) => {
+    const path = join(dir, `frame-${String(cut++).padStart(6, '0')}.${extension}`);
+    const written = writeFile(path, image);
+    const settled = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    writes.add(settled);
+    settled.then(() => writes.delete(settled));
+    queue.push({ image, path, written });
+  };
   const readAhead = Math.max(1, options.readAhead ?? 4);
   let wake: (() => void) | undefined;
   const stream: { error?: Error } = {};
   child.process.stdout?.on('data', (data: Buffer) => {
     try {
-      queue.push(...splitter.push(data));
+      for (const image of splitter.push(data)) enqueue(image);
     } catch (error) {
       stream.error = error as Error;
       child.process.kill('SIGKILL');
@@ -108,24 +126,28 @@ export async function* extractFrames(
   child.done.then(markEnded, markEnded);
   const abort = () => child.process.kill('SIGKILL');
   options.signal?.addEventListener('abort', abort, { once: true });
-  const extension = format === 'png' ? 'png' : 'jpg';
   let index = 0;
   try {
     for (;;) {
-      const image = queue.shift();
-      if (image) {
+      const frame = queue.shift();
+      if (frame) {
         if (queue.length < readAhead) child.process.stdout?.resume();
-        const path = join(dir, `frame-${String(index).padStart(6, '0')}.${extension}`);
-        await writeFile(path, image);
+        const { image, path } = frame;
+        await frame.written;
         const startOffsetMs = Math.round(index * intervalMs);
         const end = Math.round((index + 1) * intervalMs);
+        // The frame's own header, read from memory: ffmpeg rotates frames of a rotated stream, so the
+        // stream's size may have width and height the other way round.
+        const size =
+          readImageSize(image) ??
+          (media.width && media.height ? { width: media.width, height: media.height } : undefined);
         yield {
           index,
           path,
           mimeType: FRAME_MIME[format],
           startOffsetMs,
           endOffsetMs: media.durationMs > startOffsetMs ? Math.min(end, media.durationMs) : end,
-          ...(media.width && media.height ? { width: media.width, height: media.height } : {}),
+          ...size,
           generated: true,
         };
         index++;
@@ -148,6 +170,8 @@ export async function* extractFrames(
     child.process.stdout?.destroy();
     if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
     await child.done.catch(() => undefined);
+    // No file is created after this returns (the caller removes the folder next).
+    await Promise.all(writes);
   }
 }
 

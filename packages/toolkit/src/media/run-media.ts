@@ -376,10 +376,6 @@ async function processChunks(
       startOffsetMs: chunk.startOffsetMs,
       endOffsetMs: chunk.endOffsetMs,
     });
-    const sizeFields: Record<string, string> =
-      chunk.width && chunk.height && !chunk.mimeType.startsWith('image/')
-        ? { width: String(chunk.width), height: String(chunk.height) }
-        : {};
     let record: MediaChunkRecord;
     // Each chunk gets its own signal: listeners added by the chunk run go away with it.
     const chunkCancel = new AbortController();
@@ -391,11 +387,17 @@ async function processChunks(
           ...options.task,
           internalJobId: jobId,
           internalTaskId,
-          chunk: { path: chunk.path, mimeType: chunk.mimeType },
+          taskFolder: taskBase,
+          // The size the chunking already knows, so the toolkit does not probe the chunk again.
+          chunk: {
+            path: chunk.path,
+            mimeType: chunk.mimeType,
+            ...(chunk.width && chunk.height ? { width: chunk.width, height: chunk.height } : {}),
+          },
           startOffsetMs: chunk.startOffsetMs,
           endOffsetMs: chunk.endOffsetMs,
           chunkIndex: chunk.index,
-          extraFields: { ...sizeFields, ...options.task?.extraFields },
+          ...(options.task?.extraFields ? { extraFields: options.task.extraFields } : {}),
         },
         {
           engineExited: session.engine.exited,
