@@ -20,7 +20,17 @@ export type CliCommand =
       /** `process --media FILE`: cut the media into chunks and merge the outputs. */
       media?: CliMedia;
     }
-  | { name: 'console'; port: number; host: string; task: ChunkTask; launch: CliLaunch };
+  | {
+      name: 'console';
+      port: number;
+      host: string;
+      /** `--max-upload-mb`: the largest upload the console accepts (413 past it). */
+      maxUploadBytes?: number;
+      /** `--allowed-host`: more `Host` names the console answers (behind a proxy or a tunnel). */
+      allowedHosts: string[];
+      task: ChunkTask;
+      launch: CliLaunch;
+    };
 
 export interface CliMedia {
   path: string;
@@ -121,7 +131,12 @@ Sends a library-run chunk (payload.mode library-run) with the library model's id
   VERITONE_TESTMODE=true engine-toolkit -- ENGINE COMMAND...
 
 Starts the engine and serves the web test console (upload a file or a media file, edit the
-fields, watch calls, heartbeats and results live).`,
+fields, watch calls, heartbeats and results live).
+
+Console options:
+  --max-upload-mb N         largest upload accepted, in MiB (default 512; larger ones get 413)
+  --allowed-host NAME       also answer requests for this Host name (repeatable; by default only
+                            IP addresses, localhost and the bound name, against DNS rebinding)`,
 };
 
 /** The help of one subcommand: its synopsis, then the options that apply to it. */
@@ -161,6 +176,8 @@ const OPTIONS = {
   'library-engine-model-id': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  'max-upload-mb': { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
   media: { type: 'string' },
   manifest: { type: 'string' },
   plan: { type: 'string' },
@@ -223,8 +240,22 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const task = buildTask(name, values, env);
   if (name === 'console') {
     const port = values.port === undefined ? 9090 : toNumber(values.port, '--port');
-    return { name, port, host: values.host ?? '127.0.0.1', task, launch };
+    const uploadMb = values['max-upload-mb'];
+    const maxUploadBytes =
+      uploadMb === undefined ? undefined : Math.floor(toNumber(uploadMb, '--max-upload-mb') * 1024 * 1024);
+    if (maxUploadBytes === 0) throw new ToolkitError('usage', '--max-upload-mb must be more than 0');
+    return {
+      name,
+      port,
+      host: values.host ?? '127.0.0.1',
+      ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
+      allowedHosts: values['allowed-host'] ?? [],
+      task,
+      launch,
+    };
   }
+  for (const option of ['max-upload-mb', 'allowed-host'] as const)
+    if (values[option] !== undefined) throw new ToolkitError('usage', `--${option} is an option of console`);
   const progress = progressSetting(values.progress, values.quiet);
   if (name === 'process' && values.media !== undefined) {
     if (values.chunk) throw new ToolkitError('usage', 'give --chunk FILE or --media FILE, not both');

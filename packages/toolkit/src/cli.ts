@@ -206,6 +206,8 @@ async function runConsole(command: Extract<CliCommand, { name: 'console' }>): Pr
       port: command.port,
       host: command.host,
       defaults: command.task,
+      allowedHosts: command.allowedHosts,
+      ...(command.maxUploadBytes === undefined ? {} : { maxUploadBytes: command.maxUploadBytes }),
     });
   } catch (error) {
     await session.close();

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/index.ts';
-import { fixture, packageDir, readLog, tempDir, writePng } from './helpers.ts';
+import { fixture, makePng, packageDir, readLog, tempDir, writePng } from './helpers.ts';
 
 // These tests run the built CLI (`pnpm --filter @engine-kit/toolkit build` first, as `pnpm test` does).
 const launcher = join(packageDir, 'bin', 'engine-toolkit.js');
@@ -233,26 +233,40 @@ describe('engine-toolkit CLI (built)', () => {
   });
 });
 
+/** Starts the built CLI's console and resolves with its URL once it prints it. */
+async function startConsoleCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [launcher, ...args, '--', ...fixture('sync-engine.mjs')], {
+    env: { PATH: process.env.PATH, FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env },
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (data) => {
+      stderr += data;
+      const match = /test console at (http:\/\/\S+?)\/ /.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.on('close', () => reject(new Error(`console exited early: ${stderr}`)));
+  });
+  return { child, closed, url };
+}
+
+/** A GET with a chosen Host header (fetch does not let one set it). */
+function getWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/api/defaults`, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 describe('engine-toolkit console (built)', () => {
   it('serves the console for VERITONE_TESTMODE=true and stops the engine on SIGTERM', async () => {
-    const child = spawn(process.execPath, [launcher, '--port', '0', '--', ...fixture('sync-engine.mjs')], {
-      env: {
-        PATH: process.env.PATH,
-        VERITONE_TESTMODE: 'true',
-        FIXTURE_LOG: join(workspace.dir, 'engine.log'),
-      },
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, closed, url } = await startConsoleCli(['--port', '0'], { VERITONE_TESTMODE: 'true' });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let stderr = '';
-        child.stderr.on('data', (data) => {
-          stderr += data;
-          const match = /test console at (http:\/\/\S+?)\/ /.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        child.on('close', () => reject(new Error(`console exited early: ${stderr}`)));
-      });
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Engine Toolkit Test Console');
@@ -262,6 +276,28 @@ describe('engine-toolkit console (built)', () => {
     }
     expect(await closed).toBe(0);
     expect(readLog(join(workspace.dir, 'engine.log'))).toEqual([{ event: 'sigterm' }]);
+  });
+
+  it('takes --max-upload-mb and --allowed-host from the command line', async () => {
+    const { child, closed, url } = await startConsoleCli([
+      'console',
+      ...['--port', '0', '--max-upload-mb', '1', '--allowed-host', 'dev.example'],
+    ]);
+    try {
+      expect(await getWithHost(url, 'dev.example')).toBe(200);
+      expect(await getWithHost(url, 'other.example')).toBe(403);
+      const form = new FormData();
+      form.append('chunk', new Blob([new Uint8Array(1024 * 1024 + 1)]), 'big.bin');
+      const refused = await fetch(`${url}/api/process`, { method: 'POST', body: form });
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toMatchObject({ code: 'file_too_large' });
+      const fits = new FormData();
+      fits.append('chunk', new Blob([new Uint8Array(makePng(8, 8))], { type: 'image/png' }), 'small.png');
+      expect((await fetch(`${url}/api/process`, { method: 'POST', body: fits })).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await closed).toBe(0);
   });
 });
 
@@ -306,6 +342,27 @@ describe('parseCli', () => {
       port: 9090,
     });
     expect(() => parseCli(['--', 'node', 'e.js'], {})).toThrow(/missing command/);
+  });
+
+  it('takes the console limits only for the console', () => {
+    expect(
+      parseCli([
+        'console',
+        '--max-upload-mb',
+        '2.5',
+        '--allowed-host',
+        'a',
+        '--allowed-host',
+        'b',
+        '--',
+        'e',
+      ]),
+    ).toMatchObject({ name: 'console', maxUploadBytes: 2.5 * 1024 * 1024, allowedHosts: ['a', 'b'] });
+    expect(parseCli(['console', '--', 'e'])).not.toHaveProperty('maxUploadBytes');
+    expect(() => parseCli(['console', '--max-upload-mb', '0', '--', 'e'])).toThrow(/more than 0/);
+    expect(() => parseCli(['process', '--chunk', 'a', '--allowed-host', 'a', '--', 'e'])).toThrow(
+      /--allowed-host is an option of console/,
+    );
   });
 
   it('rejects bad payloads, numbers and missing library options with usage errors', () => {
