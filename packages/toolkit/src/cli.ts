@@ -35,7 +35,15 @@ async function main(argv: string[]): Promise<number> {
 type OnceCommand = Extract<CliCommand, { progress: unknown }>;
 type MediaCommand = OnceCommand & { media: NonNullable<OnceCommand['media']> };
 
-async function runOnce(command: OnceCommand): Promise<number> {
+/**
+ * What `process`, `train`, `run` and `process --media` share: Ctrl-C or SIGTERM cancels the run
+ * (which then still prints its summary), the progress reporter when enabled, and a usage error
+ * for what the run refuses.
+ */
+async function interruptible(
+  command: OnceCommand,
+  run: (signal: AbortSignal, progress: ProgressReporter | undefined) => Promise<number>,
+): Promise<number> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -44,12 +52,23 @@ async function runOnce(command: OnceCommand): Promise<number> {
     ? new ProgressReporter(process.stderr)
     : undefined;
   try {
+    return await run(controller.signal, progress);
+  } catch (error) {
+    return usageError(error);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function runOnce(command: OnceCommand): Promise<number> {
+  return interruptible(command, async (signal, progress) => {
     progress?.status(`starting ${command.launch.command.join(' ')} and waiting for its ready webhook…`);
     let ready = false;
     const result = await runProcess({
       ...command.launch,
       ...command.task,
-      signal: controller.signal,
+      signal,
       ...(progress
         ? {
             onEvent: (event) => {
@@ -72,12 +91,7 @@ async function runOnce(command: OnceCommand): Promise<number> {
     for (const warning of summary.warnings)
       process.stderr.write(`engine-toolkit: warning: ${warning.message}\n`);
     return exitCodeForSummary(summary);
-  } catch (error) {
-    return usageError(error);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  });
 }
 
 /** train/run: the model as the core has it after the task, so nobody has to query GraphQL. */
@@ -86,20 +100,13 @@ async function libraryModel(task: OnceCommand['task']) {
   return fetchLibraryModel(task.veritoneApiBaseUrl, task.token, task.libraryEngineModelId);
 }
 
-async function runMediaCommand(command: MediaCommand): Promise<number> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const progress = progressEnabled(command.progress, process.stderr)
-    ? new ProgressReporter(process.stderr)
-    : undefined;
+function runMediaCommand(command: MediaCommand): Promise<number> {
   const { media } = command;
-  try {
+  return interruptible(command, async (signal, progress) => {
     const { chunk: _chunk, ...task } = command.task;
     const summary = await runMedia({
       ...command.launch,
-      signal: controller.signal,
+      signal,
       media: media.path,
       ...(media.manifestPath ? { manifestPath: media.manifestPath } : {}),
       plan: media.plan,
@@ -118,12 +125,7 @@ async function runMediaCommand(command: MediaCommand): Promise<number> {
       process.stderr.write(`engine-toolkit: ${summary.errorCode}: ${summary.failureMsg}\n`);
     for (const warning of summary.warnings) process.stderr.write(`engine-toolkit: warning: ${warning}\n`);
     return exitCodeForSummary(summary);
-  } catch (error) {
-    return usageError(error);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  });
 }
 
 /** Plain (non-TTY) progress lines are throttled: one a second, plus the last. */

@@ -113,7 +113,8 @@ export interface PostProcessOptions {
 /**
  * POSTs the fields (and the chunk file) to `/process` and reads the whole answer, bounded by
  * `MAX_PROCESS_RESPONSE_BYTES`. A keep-alive socket the engine closed while idle is retried once on
- * a new connection, since the request never reached it (Node's documented `reusedSocket` pattern).
+ * a connection of its own (outside the pool, whose other idle sockets may be just as stale), since
+ * the request never reached the engine (Node's documented `reusedSocket` pattern).
  */
 export async function postProcessForm(
   url: string,
@@ -153,8 +154,7 @@ function bodyParts(fields: Record<string, string>, file: ProcessFile | undefined
  *
  * Synchronous on purpose: the file is local and at most `INLINE_FILE_BYTES` is read, while each
  * asynchronous step (open, stat, read, close) is a round trip through libuv's thread pool. Those four
- * trips were a fifth of a chunk's time at concurrency 1 (bench/index.ts: 560 → 800 chunks/s with
- * the task folder's mkdir also made synchronous).
+ * trips were about a fifth of a chunk's time at concurrency 1 in `bench/index.ts`.
  */
 export function readChunkFile(path: string): ChunkContent | undefined {
   let fd: number;
@@ -190,7 +190,8 @@ function send(
 ): Promise<ProcessAnswer> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  const agent = secure ? options.agents.https : options.agents.http;
+  // `agent: false`: a new connection, closed after this request.
+  const agent = freshSocket ? false : secure ? options.agents.https : options.agents.http;
   return new Promise((resolve, reject) => {
     let answered = false;
     const request: ClientRequest = (secure ? httpsRequest : httpRequest)(target, {
@@ -201,7 +202,6 @@ function send(
         'content-type': body.contentType,
         'content-length': String(body.length),
         'user-agent': options.userAgent,
-        ...(freshSocket ? { connection: 'close' } : {}),
       },
     });
     request.on('error', (error: NodeJS.ErrnoException) => {

@@ -131,7 +131,6 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
       throw new ToolkitError('chunk_not_found', `chunk file not found: ${task.chunk.path}`);
     const fields = await prepareFields(task, content, {
       url,
-      workDir,
       folders,
       redisEtUrl,
       warn: (warning) => run.warn(warning),
@@ -140,13 +139,8 @@ export async function startToolkit(options: StartToolkitOptions): Promise<Toolki
     checkProcessRequest(fields);
     // The chunk goes last, as the file `chunk.data` typed `application/octet-stream`, like the Go toolkit's.
     const file =
-      task.chunk && !task.disableChunkDownload
-        ? {
-            path: task.chunk.path,
-            filename: 'chunk.data',
-            contentType: 'application/octet-stream',
-            content: content ?? { size: 0 },
-          }
+      task.chunk && content && !task.disableChunkDownload
+        ? { path: task.chunk.path, filename: 'chunk.data', contentType: 'application/octet-stream', content }
         : undefined;
     const userAgent = toolkitUserAgent();
     active.set(task.internalTaskId, run);
@@ -290,7 +284,6 @@ const MAX_REMEMBERED_FOLDERS = 10_000;
 /** What computing a task's `/process` form fields needs. */
 interface FieldContext {
   url: string;
-  workDir: string;
   folders: Folders;
   redisEtUrl: string | undefined;
   warn: (warning: ToolkitWarning) => void;

@@ -1,39 +1,19 @@
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/index.ts';
-import { fixture, makePng, packageDir, readLog, tempDir, writePng } from './helpers.ts';
+import { fixture, makePng, readLog, runCli as runBuiltCli, spawnCli, tempDir, writePng } from './helpers.ts';
 
 // These tests run the built CLI (`pnpm --filter @engine-kit/toolkit build` first, as `pnpm test` does).
-const launcher = join(packageDir, 'bin', 'engine-toolkit.js');
-
 let workspace: { dir: string; cleanup: () => void };
 beforeEach(() => {
   workspace = tempDir();
 });
 afterEach(() => workspace.cleanup());
 
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [launcher, ...args], {
-      env: { PATH: process.env.PATH, FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data) => {
-      stdout += data;
-    });
-    child.stderr.on('data', (data) => {
-      stderr += data;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const engineLog = () => ({ FIXTURE_LOG: join(workspace.dir, 'engine.log') });
+const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) => runBuiltCli(args, { ...engineLog(), ...env });
 
 describe('engine-toolkit CLI (built)', () => {
   it('process prints a JSON summary and exits 0 for a completed chunk', async () => {
@@ -235,9 +215,7 @@ describe('engine-toolkit CLI (built)', () => {
 
 /** Starts the built CLI's console and resolves with its URL once it prints it. */
 async function startConsoleCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [launcher, ...args, '--', ...fixture('sync-engine.mjs')], {
-    env: { PATH: process.env.PATH, FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env },
-  });
+  const child = spawnCli([...args, '--', ...fixture('sync-engine.mjs')], { ...engineLog(), ...env });
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   const url = await new Promise<string>((resolve, reject) => {
     let stderr = '';

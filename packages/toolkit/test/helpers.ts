@@ -1,3 +1,4 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,43 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The built CLI (`pnpm --filter @engine-kit/toolkit build` first, as `pnpm test` does). */
+export const CLI_LAUNCHER = join(packageDir, 'bin', 'engine-toolkit.js');
+
+/** Starts the built CLI with only `PATH` and `env` in its environment. */
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [CLI_LAUNCHER, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    ...(cwd ? { cwd } : {}),
+  });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to its end and collects what it printed. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawnCli(args, env, cwd);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+    });
+    child.stderr.on('data', (data) => {
+      stderr += data;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 export function fixture(name: string): string[] {
   return [process.execPath, join(packageDir, 'test', 'fixtures', name)];

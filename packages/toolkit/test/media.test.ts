@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, makePng, packageDir, readLog, tempDir } from './helpers.ts';
+import { fixture, makePng, readLog, runCli as runBuiltCli, tempDir } from './helpers.ts';
 import {
   BARCODE_APP,
   BARCODE_MAIN,
@@ -15,37 +14,14 @@ import {
 
 // These tests run the built CLI and the built sample engines (`pnpm build` first), with real
 // ffmpeg-made media (Debian: apt-get install -y ffmpeg).
-const launcher = join(packageDir, 'bin', 'engine-toolkit.js');
-
 let workspace: { dir: string; cleanup: () => void };
 beforeEach(() => {
   workspace = tempDir('toolkit-media-');
 });
 afterEach(() => workspace.cleanup());
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [launcher, ...args], {
-      env: { PATH: process.env.PATH, FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env },
-      ...(cwd ? { cwd } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data) => {
-      stdout += data;
-    });
-    child.stderr.on('data', (data) => {
-      stderr += data;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) =>
+  runBuiltCli(args, { FIXTURE_LOG: join(workspace.dir, 'engine.log'), ...env }, cwd);
 
 interface SeriesItem {
   startTimeMs: number;

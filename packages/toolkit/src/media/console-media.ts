@@ -57,9 +57,9 @@ export function createMediaConsole(options: MediaConsoleOptions) {
       kept = [];
       const plan = planFromFields(form.fields);
       const payload = payloadFromField(form.fields.payload);
-      if ('error' in plan || 'error' in payload) {
+      if ('error' in plan || payload.error !== undefined) {
         await rm(file.path, { force: true });
-        const error = 'error' in plan ? plan.error : (payload as { error: string }).error;
+        const error = 'error' in plan ? plan.error : payload.error;
         return sendJson(response, 400, { error, code: 'invalid_field' });
       }
       try {
@@ -72,7 +72,7 @@ export function createMediaConsole(options: MediaConsoleOptions) {
           concurrency:
             Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64 ? concurrency : 1,
           mergeConsecutive: form.fields.mergeConsecutive === 'on',
-          ...('payload' in payload ? { task: { payload: payload.payload } } : {}),
+          ...(payload.payload ? { task: { payload: payload.payload } } : {}),
           onMediaEvent: (event: MediaEvent) => options.broadcast({ type: 'media', event }),
           onChunkFile: keepFrame,
         });
@@ -109,7 +109,7 @@ export function createMediaConsole(options: MediaConsoleOptions) {
 /** The `payload` every chunk of the run gets: a JSON object, or none when the field is empty. */
 function payloadFromField(
   text: string | undefined,
-): { payload: Record<string, unknown> } | { error: string } | Record<string, never> {
+): { payload?: Record<string, unknown>; error?: undefined } | { error: string; payload?: undefined } {
   if (!text?.trim()) return {};
   try {
     const payload: unknown = JSON.parse(text);

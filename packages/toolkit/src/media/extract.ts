@@ -92,17 +92,12 @@ export async function* extractFrames(
   // created at once (creating a file is the slow part on a journalled disk); frames are still
   // yielded in order, each once its file is complete.
   const queue: { image: Buffer; path: string; written: Promise<void> }[] = [];
-  const writes = new Set<Promise<void>>();
   let cut = 0;
   const enqueue = (image: Buffer) => {
     const path = join(dir, `frame-${String(cut++).padStart(6, '0')}.${extension}`);
     const written = writeFile(path, image);
-    const settled = written.then(
-      () => undefined,
-      () => undefined,
-    );
-    writes.add(settled);
-    settled.then(() => writes.delete(settled));
+    // Awaited when the frame is yielded, or in `finally` if it never is: no unhandled rejection.
+    written.catch(() => undefined);
     queue.push({ image, path, written });
   };
   const readAhead = Math.max(1, options.readAhead ?? 4);
@@ -170,8 +165,9 @@ export async function* extractFrames(
     child.process.stdout?.destroy();
     if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
     await child.done.catch(() => undefined);
-    // No file is created after this returns (the caller removes the folder next).
-    await Promise.all(writes);
+    // No file is created after this returns (the caller removes the folder next): the frames
+    // still queued are the only writes that may be in flight.
+    await Promise.allSettled(queue.map((frame) => frame.written));
   }
 }
 
