@@ -87,6 +87,17 @@ describe('test console media mode', () => {
       expect((await fetch(`${testConsole.url}/api/media-frame?index=../../etc/passwd`)).status).toBe(404);
       const empty = await fetch(`${testConsole.url}/api/media`, { method: 'POST', body: new FormData() });
       expect(empty.status).toBe(400);
+      for (const payload of ['[1]', '{not json', '"text"']) {
+        const badPayload = new FormData();
+        badPayload.append('media', await openAsBlob(video, { type: 'video/mp4' }), 'v.mp4');
+        badPayload.append('payload', payload);
+        const refused = await fetch(`${testConsole.url}/api/media`, { method: 'POST', body: badPayload });
+        expect(refused.status).toBe(400);
+        expect(await refused.json()).toEqual({
+          error: 'payload must be a JSON object',
+          code: 'invalid_field',
+        });
+      }
     } finally {
       stop.abort();
       await testConsole.close();
